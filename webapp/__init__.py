@@ -1,0 +1,1 @@
+"""Floqer 'Salesforce: Upsert Record' configurator, with its built-in Floqer sandbox."""

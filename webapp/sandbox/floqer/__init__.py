@@ -1,0 +1,1 @@
+"""Simulated Floqer workspace: workflows, sheets, action chains, rows and their runs."""

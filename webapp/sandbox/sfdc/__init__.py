@@ -1,0 +1,1 @@
+"""Simulated Salesforce org behind the sandbox."""
