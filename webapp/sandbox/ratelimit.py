@@ -65,15 +65,19 @@ class RateLimiter:
             if allowed:
                 minute.used += 1
                 day.used += 1
-            remaining = max(0, min(self.per_minute - minute.used, self.per_day - day.used))
-            minute_reset = minute.started + 60
-            retry_at = max((w.started + span for w, span in full), default=minute_reset)
+            minute_left = self.per_minute - minute.used
+            day_left = self.per_day - day.used
+            # The window that binds first decides when a caller may come back.
+            binding = (day, 86_400) if day_left < minute_left else (minute, 60)
+            reset = binding[0].started + binding[1]
+            if full:
+                reset = max(w.started + span for w, span in full)
             return RateDecision(
                 allowed=allowed,
                 limit=self.per_minute,
-                remaining=remaining,
-                reset_at=math.ceil(retry_at if full else minute_reset),
-                retry_after=max(1, math.ceil(retry_at - now)),
+                remaining=max(0, min(minute_left, day_left)),
+                reset_at=math.ceil(reset),
+                retry_after=max(1, math.ceil(reset - now)),
             )
 
     @staticmethod
