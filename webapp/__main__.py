@@ -1,10 +1,12 @@
-"""Command line: `python -m webapp sandbox|...`."""
+"""Command line: `python -m webapp serve|migrate|sandbox`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Sequence
+
+from webapp.settings import Settings, SettingsError
 
 
 def _positive(text: str) -> int:
@@ -24,6 +26,13 @@ def _non_negative(text: str) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m webapp")
     commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the configurator")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    migrate = commands.add_parser("migrate", help="bring the database to the latest schema")
+    migrate.add_argument(
+        "--check", action="store_true", help="also fail if the models need a new migration"
+    )
     sandbox = commands.add_parser("sandbox", help="run the local Floqer API stand-in")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8100)
@@ -48,10 +57,36 @@ def _run_sandbox(args: argparse.Namespace) -> None:
     uvicorn.run(create_sandbox_app(settings), host=args.host, port=args.port, log_level="info")
 
 
+def _serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from webapp.app import create_app
+
+    uvicorn.run(create_app(_settings()), host=args.host, port=args.port, log_level="info")
+
+
+def _migrate(args: argparse.Namespace) -> None:
+    from webapp import migrate
+
+    settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(settings.database_url)
+    if args.check:
+        migrate.check(settings.database_url)
+    print("database is at the latest schema")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except (SettingsError, OSError) as exc:
+        sys.exit(f"configuration problem: {exc}")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
-    if args.command == "sandbox":
-        _run_sandbox(args)
+    commands = {"sandbox": _run_sandbox, "serve": _serve, "migrate": _migrate}
+    commands[args.command](args)
 
 
 if __name__ == "__main__":

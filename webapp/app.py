@@ -1,0 +1,111 @@
+"""The app factory: everything long-lived is built in the lifespan, nothing at import time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2_fragments.fastapi import Jinja2Blocks
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+
+from webapp import embedded
+from webapp.context import AppContext
+from webapp.db import make_engine
+from webapp.floqer.client import build_http_client
+from webapp.migrate import alembic_config
+from webapp.options_cache import OptionsCache
+from webapp.redaction import install_redaction
+from webapp.resources import resource_dir
+from webapp.secrets_box import KeyBox
+from webapp.services.connections import ensure_sandbox_connection
+from webapp.settings import Settings
+from webapp.web import browse, configurations, connections, errors, fragments, pages
+
+log = logging.getLogger("webapp")
+
+
+class SchemaOutOfDate(RuntimeError):
+    pass
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    app = FastAPI(
+        title="Floqer Upsert Configurator",
+        lifespan=_lifespan(settings),
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.templates = templates()
+    app.mount("/static", StaticFiles(directory=resource_dir("static")), name="static")
+    for module in (pages, connections, browse, configurations, fragments):
+        app.include_router(module.router)
+    errors.install(app)
+    return app
+
+
+def templates() -> Jinja2Blocks:
+    env = Environment(
+        loader=FileSystemLoader(resource_dir("templates")),
+        # Every template is HTML: escape everything, whatever the file name says.
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    # The macros are a global, so a block rendered alone (an htmx fragment) has them too.
+    env.globals["ui"] = env.get_template("_macros.html").module
+    return Jinja2Blocks(env=env)
+
+
+def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        install_redaction()
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(settings.database_url)
+        _check_schema(engine, settings.database_url)
+        sandbox = embedded.start(settings) if settings.uses_sandbox else None
+        base_url = sandbox.api_url if sandbox else str(settings.floqer_base_url)
+        http = build_http_client(base_url, settings.floqer_timeout_seconds)
+        ctx = AppContext(
+            settings=settings,
+            engine=engine,
+            sessions=sessionmaker(engine, expire_on_commit=False),
+            http=http,
+            floqer_base_url=base_url,
+            key_box=KeyBox(settings.secret_key),
+            options=OptionsCache(settings.options_cache_seconds),
+        )
+        if settings.uses_sandbox:
+            with ctx.sessions.begin() as session:
+                ensure_sandbox_connection(session, ctx.key_box)
+        app.state.ctx = ctx
+        log.info("serving with Floqer at %s", "the embedded sandbox" if sandbox else base_url)
+        try:
+            yield
+        finally:
+            http.close()
+            if sandbox:
+                sandbox.stop()
+            engine.dispose()
+
+    return lifespan
+
+
+def _check_schema(engine: Engine, database_url: str) -> None:
+    head = ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current != head:
+        raise SchemaOutOfDate(
+            f"the database is at revision {current or 'none'}, the app needs {head}: "
+            "run `python -m webapp migrate` first"
+        )

@@ -1,0 +1,270 @@
+"""The one client of Floqer's API: every path and method it uses, typed answers, its own errors.
+
+Paths and methods live in `ENDPOINTS` and nowhere else, each marked with where it comes
+from (contract: `../shared/floqer-contract.md`), so that when Floqer's docs correct an
+[ours] guess the fix is one line. httpx exceptions never leave this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Final, Literal, NamedTuple, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import TypeAdapter, ValidationError
+
+from webapp.floqer.errors import (
+    FloqerError,
+    FloqerNotFound,
+    FloqerTimeout,
+    FloqerUnauthorized,
+    FloqerUnexpectedAnswer,
+    FloqerUnreachable,
+    error_for_answer,
+)
+from webapp.floqer.models import (
+    ActionInstance,
+    ActionNode,
+    AddedRows,
+    Envelope,
+    FieldOption,
+    FieldOptions,
+    FloqerUser,
+    RowPage,
+    SheetRow,
+    WorkflowOverview,
+    WorkflowSummary,
+)
+
+T = TypeVar("T")
+Provenance = Literal["doc", "ours", "third-party"]
+RunAfterAdd = Literal["none", "first_10", "all"]
+log = logging.getLogger("webapp.floqer")
+
+USER_AGENT = "floqer-upsert-configurator/0.1"
+CONNECT_TIMEOUT_SECONDS = 5.0
+
+
+class Endpoint(NamedTuple):
+    method: str
+    path: str
+    provenance: Provenance
+
+
+_SHEET = "/workflows/{workflow_id}/sheets/{sheet_id}"
+_ACTION = _SHEET + "/actions/{action_instance_id}"
+
+# The single table of Floqer paths and methods. "ours": Floqer's docs are silent, this is
+# the project's guess (README, "Assumptions about the Floqer API"); "third-party": seen in
+# a third-party client, not in Floqer's docs.
+ENDPOINTS: Final[Mapping[str, Endpoint]] = MappingProxyType(
+    {
+        "who_am_i": Endpoint("GET", "/user/", "third-party"),
+        "list_workflows": Endpoint("GET", "/workflows/", "doc"),
+        "workflow": Endpoint("GET", "/workflows/{workflow_id}", "doc"),
+        "action_chain": Endpoint("GET", _SHEET + "/actions", "ours"),
+        "add_action": Endpoint("POST", _SHEET + "/actions", "ours"),
+        "get_action": Endpoint("GET", _ACTION, "ours"),
+        "configure": Endpoint("PUT", _ACTION, "ours"),
+        "field_options": Endpoint("POST", _ACTION + "/options/{field_name}", "doc"),
+        "add_rows": Endpoint("POST", _SHEET + "/rows", "doc"),
+        "list_rows": Endpoint("POST", _SHEET + "/rows/list", "doc"),
+    }
+)
+
+_USER = TypeAdapter(FloqerUser)
+_WORKFLOWS = TypeAdapter(list[WorkflowSummary])
+_OVERVIEW = TypeAdapter(WorkflowOverview)
+_CHAIN = TypeAdapter(list[ActionNode])
+_ACTION_INSTANCE = TypeAdapter(ActionInstance)
+# The {"options": [...]} wrapper is ours; the items' shape is Floqer's (contract 2).
+_OPTIONS = TypeAdapter(FieldOptions)
+_ADDED_ROWS = TypeAdapter(AddedRows)
+_ROW_PAGE = TypeAdapter(RowPage)
+# A header value must be visible ASCII; anything else could never be a Floqer key.
+_HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
+
+
+def build_http_client(
+    base_url: str, timeout_seconds: float, transport: httpx.BaseTransport | None = None
+) -> httpx.Client:
+    """The app's one long-lived client for Floqer: explicit timeouts, redirects never followed."""
+    return httpx.Client(
+        base_url=base_url,
+        timeout=httpx.Timeout(timeout_seconds, connect=CONNECT_TIMEOUT_SECONDS),
+        follow_redirects=False,
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+        transport=transport,
+    )
+
+
+class FloqerClient:
+    """Floqer's API for one API key, over the app's shared httpx client."""
+
+    def __init__(self, http: httpx.Client, api_key: str) -> None:
+        self._http = http
+        self._api_key = api_key.strip()
+
+    def __repr__(self) -> str:
+        # Never the key: a repr ends up in logs and tracebacks.
+        return f"FloqerClient(base_url={str(self._http.base_url)!r})"
+
+    def who_am_i(self) -> FloqerUser:
+        return self._call("who_am_i", _USER, {})
+
+    def list_workflows(self) -> list[WorkflowSummary]:
+        return self._call("list_workflows", _WORKFLOWS, {})
+
+    def workflow(self, workflow_id: str) -> WorkflowOverview:
+        return self._call("workflow", _OVERVIEW, {"workflow_id": workflow_id})
+
+    def action_chain(self, workflow_id: str, sheet_id: str) -> list[ActionNode]:
+        ids = {"workflow_id": workflow_id, "sheet_id": sheet_id}
+        return self._call("action_chain", _CHAIN, ids)
+
+    def add_action(
+        self,
+        workflow_id: str,
+        sheet_id: str,
+        action_id: str,
+        after: str | None = None,
+        name: str | None = None,
+    ) -> ActionInstance:
+        body: dict[str, Any] = {"action_id": action_id}
+        if after is not None:
+            body["after"] = after
+        if name is not None:
+            body["name"] = name
+        ids = {"workflow_id": workflow_id, "sheet_id": sheet_id}
+        return self._call("add_action", _ACTION_INSTANCE, ids, body)
+
+    def get_action(
+        self, workflow_id: str, sheet_id: str, action_instance_id: str
+    ) -> ActionInstance:
+        ids = _action_ids(workflow_id, sheet_id, action_instance_id)
+        return self._call("get_action", _ACTION_INSTANCE, ids)
+
+    def field_options(
+        self,
+        workflow_id: str,
+        sheet_id: str,
+        action_instance_id: str,
+        field_name: str,
+        context: dict[str, str] | None = None,
+    ) -> list[FieldOption]:
+        ids = {**_action_ids(workflow_id, sheet_id, action_instance_id), "field_name": field_name}
+        body: dict[str, Any] = {} if context is None else {"context": context}
+        return self._call("field_options", _OPTIONS, ids, body).options
+
+    def configure(
+        self, workflow_id: str, sheet_id: str, action_instance_id: str, inputs: dict[str, Any]
+    ) -> ActionInstance:
+        """Floqer's configure is a partial update: inputs left out keep their value."""
+        ids = _action_ids(workflow_id, sheet_id, action_instance_id)
+        return self._call("configure", _ACTION_INSTANCE, ids, {"inputs": inputs})
+
+    def add_rows(
+        self,
+        workflow_id: str,
+        sheet_id: str,
+        rows: list[dict[str, Any]],
+        *,
+        run_after_add: RunAfterAdd,
+    ) -> AddedRows:
+        """Against real Floqer a run writes to Salesforce, hence no default for the run."""
+        ids = {"workflow_id": workflow_id, "sheet_id": sheet_id}
+        body = {"rows": rows, "run_after_add": run_after_add}
+        return self._call("add_rows", _ADDED_ROWS, ids, body)
+
+    def list_rows(self, workflow_id: str, sheet_id: str, row_ids: list[str]) -> list[SheetRow]:
+        ids = {"workflow_id": workflow_id, "sheet_id": sheet_id}
+        return self._call("list_rows", _ROW_PAGE, ids, {"row_ids": row_ids}).rows
+
+    def _call(
+        self, operation: str, shape: TypeAdapter[T], ids: Mapping[str, str], body: Any = None
+    ) -> T:
+        endpoint = ENDPOINTS[operation]
+        path = endpoint.path.format_map({name: _segment(v) for name, v in ids.items()})
+        response = self._send(operation, endpoint.method, path, body)
+        data = _data(response, names_a_resource=bool(ids))
+        try:
+            return shape.validate_python(data)
+        except ValidationError:
+            # Raised outside the handler: pydantic's details are for us, not the page.
+            failure = FloqerUnexpectedAnswer(status=response.status_code)
+        raise failure
+
+    def _send(self, operation: str, method: str, path: str, body: Any) -> httpx.Response:
+        if not _HEADER_SAFE.fullmatch(self._api_key):
+            raise FloqerUnauthorized()
+        started = time.perf_counter()
+        response: httpx.Response | None = None
+        failure: FloqerError | None = None
+        try:
+            response = self._http.request(
+                method,
+                path,
+                json=body,
+                headers={"Authorization": f"Bearer {self._api_key}"},
+                # Even if the shared client follows redirects, a Floqer call must not:
+                # a redirect means a wrong base URL, and the key must not travel on.
+                follow_redirects=False,
+            )
+        except (httpx.RequestError, httpx.InvalidURL) as exc:
+            failure = _transport_failure(exc)
+        outcome = str(response.status_code) if response is not None else type(failure).__name__
+        elapsed_ms = round((time.perf_counter() - started) * 1000)
+        log.info("floqer %s: %s %s -> %s in %d ms", operation, method, path, outcome, elapsed_ms)
+        if response is None:
+            # Raised here, outside the handler, so no httpx exception rides along as context.
+            raise failure or FloqerUnreachable()
+        return response
+
+
+def _transport_failure(exc: Exception) -> FloqerError:
+    if isinstance(exc, httpx.TimeoutException):
+        return FloqerTimeout()
+    if isinstance(exc, httpx.TransportError | httpx.InvalidURL):
+        return FloqerUnreachable()
+    return FloqerUnexpectedAnswer()  # undecodable body and the like
+
+
+def _action_ids(workflow_id: str, sheet_id: str, action_instance_id: str) -> dict[str, str]:
+    return {
+        "workflow_id": workflow_id,
+        "sheet_id": sheet_id,
+        "action_instance_id": action_instance_id,
+    }
+
+
+def _segment(value: str) -> str:
+    """One path segment, quoted so an id can never reach another path."""
+    quoted = quote(value, safe="")
+    # "", "." and ".." survive quoting and would name another resource once normalised.
+    if quoted in {"", ".", ".."}:
+        raise FloqerNotFound()
+    return quoted
+
+
+def _data(response: httpx.Response, *, names_a_resource: bool) -> Any:
+    """The `data` of Floqer's success envelope, or the error the answer stands for."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    status = response.status_code
+    claimed = body.get("status") if isinstance(body, dict) else None
+    if 200 <= status < 300 and isinstance(claimed, int) and claimed >= 400:
+        status = claimed  # an error envelope inside an HTTP 200: believe the envelope
+    if not 200 <= status < 300:
+        raise error_for_answer(status, body, response.headers, names_a_resource=names_a_resource)
+    try:
+        return Envelope.model_validate(body).data
+    except ValidationError:
+        failure = FloqerUnexpectedAnswer(status=status)
+    raise failure

@@ -1,0 +1,75 @@
+"""Dependencies handed to routes, and the one way pages and fragments are rendered."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+from starlette.responses import RedirectResponse, Response
+
+from webapp.context import AppContext
+from webapp.db import Connection
+from webapp.floqer.client import FloqerClient
+
+MAX_FORM_FIELDS = 1200  # 500 field rows of two inputs, plus the rest of the form
+
+
+def get_ctx(request: Request) -> AppContext:
+    ctx: AppContext = request.app.state.ctx
+    return ctx
+
+
+CtxDep = Annotated[AppContext, Depends(get_ctx)]
+
+
+def get_session(ctx: CtxDep) -> Iterator[Session]:
+    with ctx.sessions() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+async def get_form(request: Request) -> dict[str, list[str]]:
+    """The posted form as {name: [values]}, files ignored."""
+    async with request.form(max_fields=MAX_FORM_FIELDS, max_files=0) as form:
+        fields: dict[str, list[str]] = {}
+        for key, value in form.multi_items():
+            if isinstance(value, str):
+                fields.setdefault(key, []).append(value)
+        return fields
+
+
+FormDep = Annotated[dict[str, list[str]], Depends(get_form)]
+
+
+def floqer_for(ctx: AppContext, connection: Connection) -> FloqerClient:
+    return ctx.floqer(ctx.key_box.open(connection.key_ciphertext))
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    block: str | None = None,
+    status: int = 200,
+) -> Response:
+    """A page, or one `{% block %}` of it as an htmx fragment: the two cannot drift apart."""
+    ctx = get_ctx(request)
+    values = {"sandbox_mode": ctx.sandbox_mode, **(context or {})}
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, template, values, status_code=status, block_name=block
+    )
+    return response
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def form_value(form: dict[str, list[str]], key: str) -> str:
+    values = form.get(key) or [""]
+    return values[0]

@@ -1,0 +1,80 @@
+"""Every failure ends in a plain-language page or fragment: never a 500 page or a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from webapp.floqer.errors import FloqerError, FloqerTimeout
+from webapp.secrets_box import KeyBoxError
+from webapp.services import NotFound
+from webapp.web.deps import render
+
+log = logging.getLogger("webapp")
+
+HTTP_MESSAGES = {
+    400: "The request could not be read. Reload the page and try again.",
+    404: "There is no page at this address.",
+    405: "This address does not accept that kind of request.",
+    413: "The form was too large to accept.",
+}
+
+
+def error_response(request: Request, status: int, title: str, message: str) -> Response:
+    # Fragments have their own URLs (…/fragments/…): answer them with the error block alone.
+    block = "error" if "/fragments/" in request.url.path else None
+    context = {"title": title, "message": message, "status": status}
+    return render(request, "error.html", context, block=block, status=status)
+
+
+def floqer_status(exc: FloqerError) -> int:
+    return 504 if isinstance(exc, FloqerTimeout) else 502
+
+
+def install(app: FastAPI) -> None:
+    async def floqer_failed(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, FloqerError)
+        log.warning("Floqer call failed: %s (status %s)", type(exc).__name__, exc.status)
+        return error_response(request, floqer_status(exc), "Floqer said no", exc.user_message)
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return error_response(request, 404, "Not found", str(exc))
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        message = HTTP_MESSAGES.get(exc.status_code, "The request could not be completed.")
+        return error_response(request, exc.status_code, "Sorry", message)
+
+    async def invalid(request: Request, exc: Exception) -> Response:
+        return error_response(request, 400, "Sorry", HTTP_MESSAGES[400])
+
+    async def key_box(request: Request, exc: Exception) -> Response:
+        return error_response(
+            request,
+            500,
+            "A stored key cannot be read",
+            "This connection's key was stored under another secret key. Restore the "
+            "previous WEBAPP_SECRET_KEY or add the connection again.",
+        )
+
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        # The handlers' RedactingFilter keeps any key out of this traceback.
+        log.error("unexpected failure on %s %s", request.method, request.url.path, exc_info=exc)
+        return error_response(
+            request,
+            500,
+            "Something went wrong",
+            "The app hit an unexpected problem; nothing you saved was lost. Try again, and "
+            "if it keeps happening tell whoever runs this app.",
+        )
+
+    app.add_exception_handler(FloqerError, floqer_failed)
+    app.add_exception_handler(NotFound, not_found)
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, invalid)
+    app.add_exception_handler(KeyBoxError, key_box)
+    app.add_exception_handler(Exception, unexpected)
