@@ -217,7 +217,7 @@ def _keyed(rows: Sequence[FieldRow]) -> dict[str, FieldRow]:
 def _describe(row: FieldRow | None) -> str:
     if row is None:
         return "(not mapped)"
-    extra = "".join(f"  [{k}: {_text(v)}]" for k, v in row.extra)
+    extra = "".join(f" [{k}: {_text(v)}]" for k, v in row.extra)
     return f"{row.value}{extra}" if row.value else f"(empty){extra}"
 
 

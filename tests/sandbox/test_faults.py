@@ -36,7 +36,8 @@ EVERYTHING_FAULTS = {
     "floq_sandbox_500": (500, "Internal Server Error", "INTERNAL_ERROR"),
 }
 SLOW = "floq_sandbox_slow"
-ALL_FAULT_KEYS = {*SALESFORCE_FAULTS, *EVERYTHING_FAULTS, SLOW}
+REVOKED = "floq_sandbox_revoked"
+ALL_FAULT_KEYS = {*SALESFORCE_FAULTS, *EVERYTHING_FAULTS, SLOW, REVOKED}
 CONTACT = upsert_inputs(
     "Contact",
     "Email",
@@ -352,3 +353,22 @@ def test_no_answer_echoes_the_api_key(api: httpx.Client, client_for: ClientFor, 
         response = call(client)
         assert key not in response.text, (response.request.url, response.text)
         assert all(key not in value for value in response.headers.values())
+
+
+def test_revoked_key_is_refused_everywhere_who_am_i_included(client_for: ClientFor) -> None:
+    client = client_for(REVOKED)
+    for response in (client.get("/user/"), client.get("/workflows/")):
+        assert_floqer_error(response, 401, "Unauthorized", "INVALID_API_KEY")
+        assert REVOKED not in response.text
+
+
+def test_a_key_revoked_through_the_sandbox_is_refused_from_then_on(
+    client_for: ClientFor, sandbox_url: str
+) -> None:
+    client = client_for("floq_to_be_revoked")
+    assert client.get("/user/").status_code == 200
+    httpx.post(f"{sandbox_url}/_sandbox/revoked-keys", json={"api_key": "floq_to_be_revoked"})
+    response = client.get("/user/")
+    assert response.status_code == 401
+    assert response.json()["message"] == "Invalid API key"
+    assert client_for("floq_still_fine").get("/user/").status_code == 200

@@ -139,3 +139,13 @@ def test_enrichment_step_is_readable_too(api: httpx.Client) -> None:
     wid = workflow_id(api, INBOUND)
     action = data(api.get(f"/workflows/{wid}/sheets/{wid}/actions/{enrich_step_id(api)}"))
     assert action["inputs"][0]["value"] == "{{input.domain}}"
+
+
+def test_the_sandbox_counts_the_calls_it_receives(api: httpx.Client, sandbox_url: str) -> None:
+    step = upsert_step(api)
+    api.post(f"{step}/options/salesforce_object", json={})
+    api.post(f"{step}/options/salesforce_object", json={})
+    calls = data(httpx.get(f"{sandbox_url}/_sandbox/calls"))
+    assert calls["options"] == 2
+    assert calls["by_call"][f"POST /api/v1{step}/options/salesforce_object"] == 2
+    assert calls["by_call"]["GET /api/v1/workflows/"] == 1

@@ -16,6 +16,7 @@ from webapp.sandbox.errors import FloqerApiError
 class Scope(Enum):
     SALESFORCE = "salesforce"  # options, configure of a Salesforce step, runs
     EVERYTHING = "everything"  # every call but who-am-I
+    ALL = "all"  # every call, who-am-I included
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,13 @@ FAULTS: dict[str, Fault] = {
             500,
             "INTERNAL_ERROR",
             "Something went wrong on our side.",
+        ),
+        Fault(
+            "floq_sandbox_revoked",
+            Scope.ALL,
+            401,
+            "INVALID_API_KEY",
+            "Invalid API key",
         ),
         Fault(
             "floq_sandbox_slow",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections import Counter
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -32,9 +33,13 @@ class Gate:
         limiter: RateLimiter,
         latency_ms: int,
         max_body_bytes: int,
+        calls: Counter[str],
+        revoked: set[str],
     ) -> None:
         self.app = app
         self.limiter = limiter
+        self.calls = calls
+        self.revoked = revoked
         self.latency_seconds = latency_ms / 1000
         self.max_body_bytes = max_body_bytes
 
@@ -42,6 +47,8 @@ class Gate:
         if scope["type"] != "http" or not scope["path"].startswith(API_PREFIX):
             await self.app(scope, receive, send)
             return
+        # Counted before anything can refuse it: what a client sent, for tests and benchmarks.
+        self.calls[f"{scope['method']} {scope['path']}"] += 1
         api_key = _bearer_key(scope)
         client = scope.get("client") or ("unknown", 0)
         decision = self.limiter.hit(api_key or f"anonymous:{client[0]}")
@@ -68,7 +75,7 @@ class Gate:
             )
         if api_key is None:
             return FloqerApiError(401, "API key is required")
-        if not api_key.startswith("floq_"):
+        if not api_key.startswith("floq_") or api_key in self.revoked:
             return FloqerApiError(401, "Invalid API key")
         length = _content_length(scope)
         if length is not None and length > self.max_body_bytes:
@@ -77,9 +84,9 @@ class Gate:
 
     async def _apply_fault(self, scope: Scope, api_key: str) -> FloqerApiError | None:
         fault = fault_for(api_key)
-        if fault is None or fault.scope is not FaultScope.EVERYTHING:
+        if fault is None or fault.scope is FaultScope.SALESFORCE:
             return None
-        if scope["path"] == WHO_AM_I:
+        if fault.scope is FaultScope.EVERYTHING and scope["path"] == WHO_AM_I:
             return None
         if fault.delay_seconds:
             await asyncio.sleep(fault.delay_seconds)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, FastAPI, Request
@@ -168,6 +169,25 @@ def sandbox_records(sandbox: SandboxDep, object_name: str) -> JSONResponse:
     return success(sandbox.records(object_name))
 
 
+@extras.get("/calls")
+def sandbox_calls(request: Request) -> JSONResponse:
+    """Every /api/v1 request received so far, by method and path, and how many were options."""
+    calls: Counter[str] = request.app.state.calls
+    options = sum(n for call, n in calls.items() if "/options/" in call)
+    return success({"total": sum(calls.values()), "options": options, "by_call": dict(calls)})
+
+
+class RevokeBody(BaseModel):
+    api_key: str = Field(min_length=1, max_length=500)
+
+
+@extras.post("/revoked-keys")
+def revoke_key(request: Request, body: RevokeBody) -> JSONResponse:
+    """Revoke a key from now on, as a Floqer admin would: every later call answers 401."""
+    request.app.state.revoked.add(body.api_key)
+    return success({"revoked": True})
+
+
 @extras.get("/health")
 def sandbox_health() -> JSONResponse:
     return success({"ok": True})
@@ -202,8 +222,12 @@ def create_sandbox_app(settings: SandboxSettings | None = None) -> FastAPI:
 
     _install_error_handlers(app)
     limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_per_day)
+    app.state.calls = Counter()
+    app.state.revoked = set()
     app.add_middleware(
         Gate,
+        calls=app.state.calls,
+        revoked=app.state.revoked,
         limiter=limiter,
         latency_ms=settings.latency_ms,
         max_body_bytes=settings.max_body_bytes,

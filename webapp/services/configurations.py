@@ -40,7 +40,7 @@ def configurations_for_steps(session: Session, connection_id: int) -> dict[str, 
         .where(SavedConfiguration.connection_id == connection_id)
         .order_by(SavedConfiguration.id)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,12 @@ def rename(config: SavedConfiguration, name: str) -> None:
     if not 1 <= len(name) <= MAX_NAME:
         raise ConfigurationProblem(f"Give the configuration a name of 1 to {MAX_NAME} characters.")
     config.name = name
+    config.updated_at = utcnow()
+
+
+def use_connection(config: SavedConfiguration, connection: Connection) -> None:
+    """Read and push with another key from now on (a rotated key, another team member's)."""
+    config.connection = connection
     config.updated_at = utcnow()
 
 

@@ -10,13 +10,16 @@ from starlette.responses import Response
 
 from webapp.context import AppContext
 from webapp.db import SavedConfiguration
+from webapp.services import NotFound
 from webapp.services.configurations import (
     ConfigurationProblem,
     delete,
     duplicate,
     get_configuration,
     rename,
+    use_connection,
 )
+from webapp.services.connections import get_connection, list_connections
 from webapp.services.editing import save_and_push, save_posted_draft
 from webapp.services.form_options import forget_options
 from webapp.services.preview import body_json, curl_command
@@ -53,7 +56,12 @@ def configuration_page(
 ) -> Response:
     config = get_configuration(session, configuration_id)
     notice = request.query_params.get("notice")
-    return render(request, "configuration.html", page_context(ctx, config, notice=notice))
+    choices = [
+        (str(c.id), f"{c.label} ({c.key_hint})")
+        for c in list_connections(session, sandbox_mode=ctx.sandbox_mode)
+    ]
+    context = page_context(ctx, config, notice=notice, connection_choices=choices)
+    return render(request, "configuration.html", context)
 
 
 def _form_problem(
@@ -127,6 +135,21 @@ def rename_configuration(
         )
     session.commit()
     return redirect("/" if form_value(form, "next") == "home" else f"/configurations/{config.id}")
+
+
+@router.post(PAGE + "/connection")
+def use_connection_action(
+    ctx: CtxDep, session: SessionDep, form: FormDep, configuration_id: int
+) -> Response:
+    config = get_configuration(session, configuration_id)
+    try:
+        connection_id = int(form_value(form, "connection_id"))
+    except ValueError:
+        raise NotFound("Choose one of the listed connections.") from None
+    use_connection(config, get_connection(session, connection_id))
+    forget_options(ctx, config)
+    session.commit()
+    return redirect(f"/configurations/{config.id}?notice=connection")
 
 
 @router.post(PAGE + "/duplicate")

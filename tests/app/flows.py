@@ -1,0 +1,107 @@
+"""Walks through the app over HTTP that many tests share: connect, find a step, post forms."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+from bs4 import BeautifulSoup, Tag
+
+KEY = "floq_test_0001"
+INBOUND = "Inbound leads → Salesforce"
+ACCOUNT_SYNC = "Account sync from product DB"
+EVENT_CLEANUP = "Event list cleanup"
+
+
+def soup(response: httpx.Response) -> BeautifulSoup:
+    assert "Traceback" not in response.text
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def text_of(response: httpx.Response) -> str:
+    return " ".join(soup(response).get_text(" ").split())
+
+
+def add_connection(web: httpx.Client, key: str = KEY, label: str = "Production") -> int:
+    response = web.post("/connections", data={"label": label, "api_key": key})
+    assert response.status_code == 303, text_of(response)
+    match = re.fullmatch(r"/connections/(\d+)/workflows", response.headers["location"])
+    assert match, response.headers["location"]
+    return int(match.group(1))
+
+
+def workflow_url(web: httpx.Client, connection_id: int, name: str) -> str:
+    page = soup(web.get(f"/connections/{connection_id}/workflows"))
+    link = page.find("a", string=name)
+    assert isinstance(link, Tag), f"no workflow named {name}"
+    return str(link["href"])
+
+
+def configure_forms(web: httpx.Client, url: str) -> list[str]:
+    page = soup(web.get(url))
+    return [
+        str(form["action"])
+        for form in page.find_all("form")
+        if str(form.get("action", "")).endswith("/configure")
+    ]
+
+
+def start_configuration(
+    web: httpx.Client, connection_id: int, workflow: str = INBOUND, index: int = 0
+) -> int:
+    """Press "Configure this step" on the workflow's `index`-th upsert step."""
+    action = configure_forms(web, workflow_url(web, connection_id, workflow))[index]
+    response = web.post(action)
+    assert response.status_code == 303, text_of(response)
+    return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+def form_fields(
+    name: str,
+    obj: str,
+    key: str,
+    rows: list[tuple[str, str]],
+    *,
+    loaded: bool = True,
+    **toggles: bool,
+) -> dict[str, Any]:
+    """The fields the configuration form posts, as the browser would send them."""
+    fields: dict[str, Any] = {
+        "name": name,
+        "salesforce_object": obj,
+        "salesforce_external_id_field": key,
+        "field_name": [n for n, _ in rows],
+        "field_value": [v for _, v in rows],
+        "push_nonce": "",
+    }
+    if loaded:
+        fields["object_picker_loaded"] = "1"
+        fields["object_fields_loaded"] = "1"
+    defaults = {"ignore_empty_values": True, "run_salesforce_assignment_rules": True}
+    for toggle, on in {**defaults, **toggles}.items():
+        if on:
+            fields[toggle] = "on"
+    return fields
+
+
+CONTACT_ROWS = [
+    ("Email", "{{input.email}}"),
+    ("LastName", "{{input.last_name}}"),
+    ("FirstName", "{{input.first_name}}"),
+]
+
+
+def sandbox_step_values(api: httpx.Client, page: httpx.Response) -> dict[str, Any]:
+    """The inputs the sandbox holds for the step a configuration page is about."""
+    path = curl_path(page)
+    action = api.get(path).json()["data"]
+    return {i["name"]: i["value"] for i in action["inputs"] if "value" in i}
+
+
+def curl_path(page: httpx.Response) -> str:
+    curl = soup(page).find(id="curl-command")
+    assert isinstance(curl, Tag)
+    match = re.search(r"/api/v1(/workflows/\S+?)'? \\", curl.get_text())
+    assert match, curl.get_text()
+    return match.group(1)

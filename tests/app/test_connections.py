@@ -1,0 +1,97 @@
+"""Connections: a key checked with Floqer, stored encrypted, never shown again."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import httpx
+
+from tests.app.flows import add_connection, soup, text_of
+from tests.conftest import AppFactory, RunningApp
+
+SECRET_KEY = "floq_live_Secret_Key_9f8e7d"
+
+
+def test_added_connection_shows_its_user_and_only_the_keys_last_four(
+    app: RunningApp, web: httpx.Client
+) -> None:
+    add_connection(web, SECRET_KEY, label="RevOps production")
+    page = web.get("/connections")
+    text = text_of(page)
+    assert "RevOps production" in text
+    assert "floq_…8e7d" in text
+    assert "Alex Morgan" in text
+    assert SECRET_KEY not in page.text
+    row = (
+        sqlite3.connect(app.settings.data_dir / "webapp.db")
+        .execute("SELECT key_ciphertext, key_hint FROM connections")
+        .fetchone()
+    )
+    assert SECRET_KEY.encode() not in row[0]
+    assert row[1] == "floq_…8e7d"
+
+
+def test_new_connection_leads_to_its_workflows(web: httpx.Client) -> None:
+    connection = add_connection(web)
+    page = text_of(web.get(f"/connections/{connection}/workflows"))
+    for name in (
+        "Inbound leads → Salesforce",
+        "Account sync from product DB",
+        "Event list cleanup",
+    ):
+        assert name in page
+
+
+def test_a_malformed_key_is_refused_with_a_hint_and_keeps_the_label(web: httpx.Client) -> None:
+    response = web.post("/connections", data={"label": "Prod", "api_key": "sk_live_abc"})
+    assert response.status_code == 422
+    page = soup(response)
+    assert "starts with floq_" in page.get_text()
+    label = page.find(id="label")
+    assert label is not None
+    assert label.get("value") == "Prod"
+    key = page.find(id="api_key")
+    assert key is not None
+    assert key.get("value") == ""
+    assert "sk_live_abc" not in response.text
+
+
+def test_a_key_floqer_rejects_is_not_stored(web: httpx.Client) -> None:
+    response = web.post(
+        "/connections", data={"label": "Old key", "api_key": "floq_sandbox_revoked"}
+    )
+    assert response.status_code == 422
+    assert "Floqer did not accept this API key" in text_of(response)
+    assert "floq_sandbox_revoked" not in response.text
+    assert "Old key" not in text_of(web.get("/connections")).split("Add a connection")[0]
+
+
+def test_an_empty_label_is_refused(web: httpx.Client) -> None:
+    response = web.post("/connections", data={"label": "  ", "api_key": "floq_abcdef"})
+    assert response.status_code == 422
+    assert "label of 1 to 100 characters" in text_of(response)
+
+
+def test_sandbox_mode_starts_with_a_working_sandbox_connection(start_app: AppFactory) -> None:
+    app = start_app(embedded=True)
+    with httpx.Client(base_url=app.url) as web:
+        page = text_of(web.get("/connections"))
+        assert "Sandbox (demo org)" in page
+        assert "Sandbox mode" in page
+        workflows = text_of(web.get("/connections/1/workflows"))
+        assert "Inbound leads → Salesforce" in workflows
+
+
+def test_a_connection_in_use_cannot_be_deleted_but_an_unused_one_can(web: httpx.Client) -> None:
+    from tests.app.flows import start_configuration
+
+    used = add_connection(web, label="Used")
+    unused = add_connection(web, label="Unused")
+    start_configuration(web, used)
+    refused = web.post(f"/connections/{used}/delete")
+    assert refused.status_code == 409
+    assert "1 saved configuration(s) use this connection" in text_of(refused)
+    assert web.post(f"/connections/{unused}/delete").status_code == 303
+    remaining = text_of(web.get("/connections"))
+    assert "Used" in remaining
+    assert "Unused" not in remaining
