@@ -14,9 +14,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## Serve the app on http://$(HOST):$(PORT) with the embedded Floqer sandbox.
+## Serve the app on http://$(HOST):$(PORT); with no WEBAPP_FLOQER_BASE_URL, on the built-in sandbox.
 run: $(STAMP)
-	$(BIN)/python -m webapp sandbox --host $(HOST) --port 8100
+	$(BIN)/python -m webapp migrate
+	$(BIN)/python -m webapp serve --host $(HOST) --port $(PORT)
 
 ## Run the standalone Floqer sandbox on :8100.
 sandbox: $(STAMP)
@@ -32,6 +33,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/hadolint Dockerfile
 
 ## Everything: lint, types, then the whole suite (browser tests included).
 test: $(STAMP) browser lint

@@ -1,6 +1,7 @@
 """`python -m bench`: every benchmark, one after the other."""
 
-from bench import sandbox
+from bench import fragments, sandbox
 
 if __name__ == "__main__":
     sandbox.main()
+    fragments.main()

@@ -37,6 +37,7 @@
   // A form is sent once: a second click while the first submit is on its way does nothing.
   document.addEventListener("submit", function (event) {
     var form = event.target;
+    if (form.hasAttribute("hx-post")) { return; }  // htmx sends these; the page stays
     if (form.dataset.submitting === "yes") {
       event.preventDefault();
       return;

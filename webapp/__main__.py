@@ -61,8 +61,10 @@ def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from webapp.app import create_app
+    from webapp.redaction import logging_config
 
-    uvicorn.run(create_app(_settings()), host=args.host, port=args.port, log_level="info")
+    app = create_app(_settings())
+    uvicorn.run(app, host=args.host, port=args.port, log_config=logging_config())
 
 
 def _migrate(args: argparse.Namespace) -> None:

@@ -15,8 +15,10 @@ from starlette.types import ASGIApp
 
 class BackgroundServer:
     def __init__(self, app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> None:
+        # log_config=None: a server started inside another must not reset the process's
+        # logging (uvicorn would replace every handler, and the redaction filter with them).
         config = uvicorn.Config(
-            app, host=host, port=port, log_level="warning", access_log=False, lifespan="on"
+            app, host=host, port=port, log_config=None, access_log=False, lifespan="on"
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)

@@ -24,6 +24,7 @@ from webapp.services.editing import save_and_push, save_posted_draft
 from webapp.services.form_options import forget_options
 from webapp.services.preview import body_json, curl_command
 from webapp.services.pushing import latest_push, pull, take_floqer_version
+from webapp.settings import REAL_FLOQER
 from webapp.upsert_form import TOGGLES, FormError, PlacedProblems, UpsertConfig, place_problems
 from webapp.web.deps import CtxDep, FormDep, SessionDep, floqer_for, form_value, redirect, render
 
@@ -42,7 +43,8 @@ def page_context(ctx: AppContext, config: SavedConfiguration, **extra: Any) -> d
         "pushes": config.pushes[:20],
         "placed": place_problems(latest.problems) if failed_now and latest else PlacedProblems(),
         "body_json": body_json(config),
-        "curl": curl_command(ctx.floqer_base_url, config),
+        # In sandbox mode the sandbox's loopback address means nothing to the reader.
+        "curl": curl_command(ctx.settings.floqer_base_url or REAL_FLOQER, config),
         "push_nonce": uuid.uuid4().hex,
         "page_url": f"/configurations/{config.id}",
         "fragments_url": f"/configurations/{config.id}/fragments",

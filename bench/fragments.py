@@ -1,0 +1,92 @@
+"""The form's heaviest fragment and its cost in Floqer calls.
+
+Prints the latency (p50/p95) of the field-list fragment for the large org's 900-field Account
+from a warm options cache, and how many options calls one form session and a reopen cost.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from webapp import migrate
+from webapp.app import create_app
+from webapp.sandbox import SandboxSettings, create_sandbox_app
+from webapp.serving import BackgroundServer
+from webapp.settings import Settings
+
+SECRET = "bench-secret-0123456789abcdef0123456789abcdef"
+
+
+def _percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
+
+
+def _options_calls(sandbox_url: str) -> int:
+    calls: int = httpx.get(f"{sandbox_url}/_sandbox/calls").json()["data"]["options"]
+    return calls
+
+
+def _start_configuration(web: httpx.Client) -> int:
+    web.post("/connections", data={"label": "Bench", "api_key": "floq_bench_0001"})
+    workflows = web.get("/connections/1/workflows").text
+    workflow = re.findall(r'href="(/connections/1/workflows/[^"]+)"', workflows)[0]
+    action = re.findall(r'action="([^"]+/configure)"', web.get(workflow).text)[0]
+    return int(web.post(action).headers["location"].rsplit("/", 1)[1])
+
+
+def _open_form(web: httpx.Client, config: int, obj: str) -> None:
+    for url in (f"/configurations/{config}", f"/configurations/{config}/fragments/objects"):
+        web.get(url).raise_for_status()
+    fields = f"/configurations/{config}/fragments/object-fields?salesforce_object={obj}"
+    web.get(fields).raise_for_status()
+
+
+def main(samples: int = 100) -> None:
+    sandbox = BackgroundServer(create_sandbox_app(SandboxSettings(org="large"))).start()
+    with tempfile.TemporaryDirectory() as data:
+        settings = Settings(
+            data_dir=Path(data),
+            database_url=f"sqlite:///{data}/bench.db",
+            secret_key=SECRET,
+            floqer_base_url=f"{sandbox.url}/api/v1",
+        )
+        migrate.upgrade(settings.database_url)
+        with (
+            BackgroundServer(create_app(settings)) as app,
+            httpx.Client(base_url=app.url, timeout=60) as web,
+        ):
+            config = _start_configuration(web)
+            before = _options_calls(sandbox.url)
+            _open_form(web, config, "Account")
+            session_calls = _options_calls(sandbox.url) - before
+            _open_form(web, config, "Account")
+            reopen_calls = _options_calls(sandbox.url) - before - session_calls
+            url = f"/configurations/{config}/fragments/object-fields?salesforce_object=Account"
+            timings = []
+            for _ in range(samples):
+                started = time.perf_counter()
+                response = web.get(url)
+                timings.append(time.perf_counter() - started)
+                response.raise_for_status()
+            size = len(response.content)
+    sandbox.stop()
+    print(
+        f"field-list fragment, 900-field Account, warm cache: "
+        f"p50 {statistics.median(timings) * 1000:.1f} ms, "
+        f"p95 {_percentile(timings, 0.95) * 1000:.1f} ms over {samples} requests "
+        f"({size / 1024:.0f} KiB each)"
+    )
+    print(
+        f"options calls: {session_calls} per form session, {reopen_calls} on reopen within the TTL"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,249 @@
+"""Browser fixtures: one chromium for the session, a fresh context per test that fails the test
+on any console error or uncaught page error, and walks through the app shared by the tests."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Generator, Iterator
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Error,
+    Locator,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
+
+from tests.app.flows import INBOUND, add_connection, start_configuration
+from tests.conftest import RunningApp
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"  # gitignored
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Auto-waiting assertions wait up to 10 s: the app calls the sandbox behind every fragment.
+expect.set_options(timeout=10_000)
+
+# Console errors that never mean the app is broken. Each entry: (pattern, why it is harmless).
+# Kept empty on purpose: every page of the app loads without a single console error, so any
+# error is news. A test that provokes an error answer on purpose lists what it expects with
+# `console.expect(...)` instead (see ConsoleWatch).
+KNOWN_HARMLESS: list[tuple[re.Pattern[str], str]] = []
+
+# What is logged when a fragment is answered with an error status on purpose (the app answers
+# a failed Floqer call with its error block and status 502): htmx 2 reports every error
+# answer (responseHandling "[45]..", error: true) with console.error, as "Response Status
+# Error Code 502 from /…", before it swaps the error block in as the app asks; chromium logs
+# the same answer as a failed resource (it may or may not reach us before the test ends).
+FRAGMENT = r"/configurations/\d+/fragments/"
+ERROR_ANSWER_LOGS = (
+    rf"^Response Status Error Code \d{{3}} from {FRAGMENT}",
+    rf"^Failed to load resource: the server responded with a status of \d{{3}} .*"
+    rf"\(http://127\.0\.0\.1:\d+{FRAGMENT}[^)]*\)$",
+)
+
+
+@dataclass
+class ConsoleWatch:
+    """Console errors and uncaught page errors of one test."""
+
+    errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    expected: list[re.Pattern[str]] = field(default_factory=list)
+
+    def expect(self, *patterns: str) -> None:
+        """Errors this test provokes on purpose (say why where it is called)."""
+        self.expected += [re.compile(p) for p in patterns]
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            where = message.location.get("url", "")
+            self.errors.append(f"{message.text} ({where})" if where else message.text)
+
+    def on_page_error(self, error: Error) -> None:
+        self.page_errors.append(f"{error.name}: {error.message}")
+
+    def unexpected(self) -> list[str]:
+        allowed = [p for p, _ in KNOWN_HARMLESS] + self.expected
+        console = [e for e in self.errors if not any(p.search(e) for p in allowed)]
+        return [f"console error: {e}" for e in console] + [
+            f"uncaught page error: {e}" for e in self.page_errors
+        ]
+
+
+REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Keep each phase's report on the item, so `page` knows at teardown if the test failed."""
+    report = yield
+    item.stash.setdefault(REPORTS, {})[report.when] = report
+    return report
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    chromium = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture
+def console() -> ConsoleWatch:
+    return ConsoleWatch()
+
+
+def _artifact_name(item: pytest.Item) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", item.name)[:120]
+
+
+@pytest.fixture
+def page(browser: Browser, console: ConsoleWatch, request: pytest.FixtureRequest) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    tab.on("console", console.on_console)
+    tab.on("pageerror", console.on_page_error)
+    yield tab
+    reports = request.node.stash.get(REPORTS, {})
+    if any(report.failed for report in reports.values()):
+        ARTIFACTS.mkdir(exist_ok=True)
+        with suppress(Error):  # the page may be gone; the failure itself says what happened
+            tab.screenshot(path=ARTIFACTS / f"{_artifact_name(request.node)}.png", full_page=True)
+    context.close()
+    problems = console.unexpected()
+    if problems:
+        pytest.fail("the page logged errors:\n" + "\n".join(problems), pytrace=False)
+
+
+def snapshot(page: Page, name: str) -> Path:
+    """A full-page screenshot under test-artifacts/screens/, to look at by eye."""
+    path = ARTIFACTS / "screens" / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=path, full_page=True)
+    return path
+
+
+# --- walks through the app -------------------------------------------------------------------
+
+
+def open_configuration(
+    page: Page, app: RunningApp, key: str = "floq_browser_0001", workflow: str = INBOUND
+) -> int:
+    """Add a connection and start a configuration over HTTP, then open its page."""
+    with httpx.Client(base_url=app.url, timeout=30) as web:
+        config = start_configuration(web, add_connection(web, key), workflow)
+    page.goto(f"{app.url}/configurations/{config}")
+    return config
+
+
+def object_input(page: Page) -> Locator:
+    return page.get_by_label("Salesforce object")
+
+
+def external_id(page: Page) -> Locator:
+    return page.get_by_label("External ID field")
+
+
+def field_inputs(page: Page) -> Locator:
+    return page.get_by_label("Field", exact=True)
+
+
+def value_inputs(page: Page) -> Locator:
+    return page.get_by_label("Value", exact=True)
+
+
+def field_rows(page: Page) -> Locator:
+    """Each field mapping is a fieldset whose (visually hidden) legend is "Field mapping"."""
+    return page.get_by_role("group", name="Field mapping", exact=True)
+
+
+def fields_loaded_for(page: Page, obj: str) -> None:
+    expect(page.locator("#fields-help")).to_contain_text(f"Each row sets one {obj} field")
+
+
+def choose_object(page: Page, obj: str) -> None:
+    """Type the object into the datalist input; leaving it fires `change`, which loads fields."""
+    box = object_input(page)
+    box.fill(obj)
+    box.press("Tab")
+    fields_loaded_for(page, obj)
+
+
+def add_row(page: Page) -> None:
+    count = field_inputs(page).count()
+    page.get_by_role("button", name="Add field").click()
+    expect(field_inputs(page)).to_have_count(count + 1)
+
+
+def fill_rows(page: Page, rows: list[tuple[str, str]]) -> None:
+    """Fill the rows in order, adding a row with "Add field" whenever one is missing."""
+    for i, (name, value) in enumerate(rows):
+        if field_inputs(page).count() <= i:
+            add_row(page)
+        field_inputs(page).nth(i).fill(name)
+        value_inputs(page).nth(i).fill(value)
+
+
+def step_path(page: Page) -> str:
+    """The Floqer path of the step the configuration page is about, read off its curl command."""
+    curl = page.locator("#curl-command").inner_text()
+    match = re.search(r"/api/v1(/workflows/\S+?)'? \\", curl)
+    assert match, curl
+    return match.group(1)
+
+
+def sandbox_inputs(app: RunningApp, path: str) -> dict[str, Any]:
+    """The inputs (name → configured value) the sandbox holds for the step at `path`."""
+    with app.sandbox_api() as api:
+        action = api.get(path).json()["data"]
+    return {i["name"]: i["value"] for i in action["inputs"] if "value" in i}
+
+
+def configure_puts(app: RunningApp) -> dict[str, int]:
+    calls: dict[str, int] = app.sandbox_calls()["by_call"]
+    return {call: n for call, n in calls.items() if call.startswith("PUT ")}
+
+
+def tab_to(page: Page, target: Locator, limit: int = 80) -> None:
+    """Move the focus to `target` with Tab (or Shift+Tab when it lies behind the focus) only."""
+    for _ in range(limit):
+        if target.evaluate("el => el === document.activeElement"):
+            return
+        behind = target.evaluate(
+            """el => {
+                const now = document.activeElement;
+                if (!now || now === document.body) return false;
+                return !!(el.compareDocumentPosition(now) & Node.DOCUMENT_POSITION_FOLLOWING);
+            }"""
+        )
+        page.keyboard.press("Shift+Tab" if behind else "Tab")
+    raise AssertionError(f"{target} cannot be reached with the keyboard")
