@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -10,15 +11,24 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.orm import Session
 
 from webapp import migrate
 from webapp.app import create_app
+from webapp.db import UserSession, make_engine
 from webapp.sandbox import SandboxSettings, create_sandbox_app
+from webapp.services.accounts import create_user
 from webapp.serving import BackgroundServer
 from webapp.settings import Settings
 
 SandboxFactory = Callable[..., str]
 TEST_SECRET = "test-secret-for-the-suite-only-0123456789abcdef"
+ADMIN_EMAIL = "admin@acme.example"
+TEST_PASSWORD = "correct horse battery staple"
+# One session per app, with the same token in every app's own database: a browser context
+# (whose cookies are per host, not per port) is signed in to every app a test starts.
+SESSION_TOKEN = "test-session-token-not-a-secret-0123456789"
+CSRF_TOKEN = "test-csrf-token-not-a-secret-0123456789"
 
 
 @pytest.fixture
@@ -55,6 +65,19 @@ class RunningApp:
             base_url=f"{self.sandbox_url}/api/v1", headers={"Authorization": f"Bearer {key}"}
         )
 
+    def signed_in(self, token: str = SESSION_TOKEN, csrf: str = CSRF_TOKEN) -> httpx.Client:
+        """A client with a session cookie and the CSRF header htmx would send."""
+        return httpx.Client(
+            base_url=self.url,
+            timeout=30,
+            cookies={"session": token},
+            headers={"X-CSRF-Token": csrf},
+        )
+
+    def add_user(self, email: str, role: str, token: str, csrf: str = CSRF_TOKEN) -> None:
+        """A user of `role` with a live session `token` (no sign-in form needed)."""
+        add_signed_in_user(self.settings.database_url, email, role, token, csrf)
+
     def sandbox_calls(self) -> dict[str, Any]:
         assert self.sandbox_url
         calls: dict[str, Any] = httpx.get(f"{self.sandbox_url}/_sandbox/calls").json()["data"]
@@ -80,6 +103,7 @@ def start_app(tmp_path: Path, start_sandbox: SandboxFactory) -> Iterator[AppFact
         sandbox: dict[str, Any] | None = None,
         embedded: bool = False,
         floqer_base_url: str | None = None,
+        users: bool = True,
         **overrides: Any,
     ) -> RunningApp:
         data_dir = tmp_path / f"app-{next(numbers)}"
@@ -97,6 +121,8 @@ def start_app(tmp_path: Path, start_sandbox: SandboxFactory) -> Iterator[AppFact
         settings = replace(settings, **overrides)
         data_dir.mkdir(parents=True)
         migrate.upgrade(settings.database_url)
+        if users:
+            add_signed_in_user(settings.database_url, ADMIN_EMAIL, "admin", SESSION_TOKEN)
         server = BackgroundServer(create_app(settings)).start()
         servers.append(server)
         return RunningApp(server.url, settings, sandbox_url)
@@ -113,6 +139,17 @@ def app(start_app: AppFactory) -> RunningApp:
 
 @pytest.fixture
 def web(app: RunningApp) -> Iterator[httpx.Client]:
-    """A plain HTTP client for the app; redirects are not followed, so tests can see them."""
-    with httpx.Client(base_url=app.url, timeout=30) as client:
+    """The admin's client, signed in; redirects are not followed, so tests can see them."""
+    with app.signed_in() as client:
         yield client
+
+
+def add_signed_in_user(
+    database_url: str, email: str, role: str, token: str, csrf: str = CSRF_TOKEN
+) -> None:
+    engine = make_engine(database_url)
+    with Session(engine) as session, session.begin():
+        user = create_user(session, email, role, TEST_PASSWORD)
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        session.add(UserSession(token_hash=digest, user=user, csrf_token=csrf))
+    engine.dispose()

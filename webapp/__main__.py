@@ -1,4 +1,4 @@
-"""Command line: `python -m webapp serve|migrate|sandbox`."""
+"""Command line: `python -m webapp serve|migrate|create-user|rotate-key|sandbox`."""
 
 from __future__ import annotations
 
@@ -29,6 +29,17 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the configurator")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    user = commands.add_parser("create-user", help="add a user (the first one: an admin)")
+    user.add_argument("--email", required=True)
+    user.add_argument("--role", choices=("viewer", "editor", "admin"), required=True)
+    user.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    commands.add_parser(
+        "rotate-key",
+        help="re-encrypt every stored Floqer key under WEBAPP_SECRET_KEY "
+        "(the old secret in WEBAPP_OLD_SECRET_KEY or WEBAPP_OLD_SECRET_KEY_FILE)",
+    )
     migrate = commands.add_parser("migrate", help="bring the database to the latest schema")
     migrate.add_argument(
         "--check", action="store_true", help="also fail if the models need a new migration"
@@ -78,6 +89,26 @@ def _migrate(args: argparse.Namespace) -> None:
     print("database is at the latest schema")
 
 
+def _create_user(args: argparse.Namespace) -> None:
+    import getpass
+
+    from webapp.admin_cli import create_user_from_cli
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Password again: "):
+            sys.exit("the two passwords differ")
+    sys.exit(create_user_from_cli(_settings(), args.email, args.role, password))
+
+
+def _rotate_key(args: argparse.Namespace) -> None:
+    from webapp.admin_cli import rotate_keys
+
+    sys.exit(rotate_keys(_settings()))
+
+
 def _settings() -> Settings:
     try:
         return Settings.from_env()
@@ -87,7 +118,13 @@ def _settings() -> Settings:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
-    commands = {"sandbox": _run_sandbox, "serve": _serve, "migrate": _migrate}
+    commands = {
+        "sandbox": _run_sandbox,
+        "serve": _serve,
+        "migrate": _migrate,
+        "create-user": _create_user,
+        "rotate-key": _rotate_key,
+    }
     commands[args.command](args)
 
 

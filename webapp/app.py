@@ -26,7 +26,17 @@ from webapp.resources import resource_dir
 from webapp.secrets_box import KeyBox
 from webapp.services.connections import ensure_sandbox_connection
 from webapp.settings import Settings
-from webapp.web import browse, configurations, connections, errors, fragments, pages
+from webapp.web import (
+    admin,
+    browse,
+    configurations,
+    connections,
+    errors,
+    fragments,
+    pages,
+    sessions,
+)
+from webapp.web.security import SecurityHeaders
 
 log = logging.getLogger("webapp")
 
@@ -46,9 +56,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.templates = templates()
     app.mount("/static", StaticFiles(directory=resource_dir("static")), name="static")
-    for module in (pages, connections, browse, configurations, fragments):
+    for module in (sessions, pages, connections, browse, configurations, fragments, admin):
         app.include_router(module.router)
     errors.install(app)
+    app.add_middleware(SecurityHeaders)
     return app
 
 
@@ -81,7 +92,7 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             sessions=sessionmaker(engine, expire_on_commit=False),
             http=http,
             floqer_base_url=base_url,
-            key_box=KeyBox(settings.secret_key),
+            key_box=KeyBox(settings.secret_key, settings.previous_secret_keys),
             options=OptionsCache(settings.options_cache_seconds),
         )
         if settings.uses_sandbox:

@@ -30,6 +30,11 @@ class Settings:
     floqer_timeout_seconds: float = 15.0
     options_cache_seconds: int = 600
     sandbox_org: str = "default"
+    # Single sign-on: a header a trusted proxy sets to the signed-in person's email.
+    auth_proxy_header: str | None = None
+    trusted_proxies: tuple[str, ...] = ()
+    # Secrets keys may still be sealed under, until `python -m webapp rotate-key` has run.
+    previous_secret_keys: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def uses_sandbox(self) -> bool:
@@ -48,6 +53,9 @@ class Settings:
             floqer_timeout_seconds=_number(env, "WEBAPP_FLOQER_TIMEOUT_SECONDS", 15.0),
             options_cache_seconds=int(_number(env, "WEBAPP_OPTIONS_CACHE_SECONDS", 600)),
             sandbox_org=_sandbox_org(env.get("WEBAPP_SANDBOX_ORG", "default")),
+            auth_proxy_header=env.get("WEBAPP_AUTH_PROXY_HEADER") or None,
+            trusted_proxies=_networks(env.get("WEBAPP_TRUSTED_PROXIES", "")),
+            previous_secret_keys=_previous_secrets(env),
         )
 
 
@@ -59,6 +67,27 @@ def check_base_url(url: str) -> str:
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
         raise SettingsError("WEBAPP_FLOQER_BASE_URL must use https (http only on loopback)")
     return url.rstrip("/")
+
+
+def _networks(text: str) -> tuple[str, ...]:
+    """Comma-separated addresses or CIDR networks, each checked."""
+    networks = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(part, strict=False)))
+        except ValueError:
+            raise SettingsError(f"WEBAPP_TRUSTED_PROXIES: {part!r} is not an address") from None
+    return tuple(networks)
+
+
+def is_trusted(address: str, networks: tuple[str, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(n) for n in networks)
 
 
 def _sandbox_org(name: str) -> str:
@@ -105,6 +134,14 @@ def _secret_key(env: Mapping[str, str], data_dir: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key + "\n")
     return key
+
+
+def _previous_secrets(env: Mapping[str, str]) -> tuple[str, ...]:
+    if env.get("WEBAPP_OLD_SECRET_KEY"):
+        return (env["WEBAPP_OLD_SECRET_KEY"],)
+    if env.get("WEBAPP_OLD_SECRET_KEY_FILE"):
+        return (Path(env["WEBAPP_OLD_SECRET_KEY_FILE"]).read_text().strip(),)
+    return ()
 
 
 def _checked_secret(value: str, source: str) -> str:

@@ -74,7 +74,7 @@ def test_an_empty_label_is_refused(web: httpx.Client) -> None:
 
 def test_sandbox_mode_starts_with_a_working_sandbox_connection(start_app: AppFactory) -> None:
     app = start_app(embedded=True)
-    with httpx.Client(base_url=app.url) as web:
+    with app.signed_in() as web:
         page = text_of(web.get("/connections"))
         assert "Sandbox (demo org)" in page
         assert "Sandbox mode" in page

@@ -52,7 +52,7 @@ def test_refresh_options_reads_them_again(app: RunningApp, web: httpx.Client) ->
 
 def test_options_expire_after_the_ttl(start_app: AppFactory) -> None:
     app = start_app(options_cache_seconds=0.001)
-    with httpx.Client(base_url=app.url) as web:
+    with app.signed_in() as web:
         config = start_configuration(web, add_connection(web))
         open_form(web, config, "Lead")
         before = app.sandbox_calls()["options"]

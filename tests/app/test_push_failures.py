@@ -74,7 +74,7 @@ def test_a_key_revoked_after_it_was_added_reads_plainly(app: RunningApp, web: ht
 
 def test_a_timeout_is_a_plain_message(start_app: AppFactory) -> None:
     app = start_app(floqer_timeout_seconds=0.5)
-    with httpx.Client(base_url=app.url, timeout=30) as web:
+    with app.signed_in() as web:
         _, page = push_with(web, "floq_sandbox_slow")
     assert "Floqer took too long to answer" in page
 
@@ -85,7 +85,7 @@ def test_an_unreachable_floqer_is_a_plain_message(start_app: AppFactory) -> None
 
     sandbox = BackgroundServer(create_sandbox_app()).start()
     app = start_app(floqer_base_url=f"{sandbox.url}/api/v1")
-    with httpx.Client(base_url=app.url, timeout=30) as web:
+    with app.signed_in() as web:
         config = start_configuration(web, add_connection(web))
         sandbox.stop()
         web.post(f"/configurations/{config}/push", data=FIELDS)

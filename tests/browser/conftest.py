@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import (
     Browser,
@@ -24,7 +23,7 @@ from playwright.sync_api import (
 )
 
 from tests.app.flows import INBOUND, add_connection, start_configuration
-from tests.conftest import RunningApp
+from tests.conftest import SESSION_TOKEN, RunningApp
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"  # gitignored
@@ -129,6 +128,10 @@ def _artifact_name(item: pytest.Item) -> str:
 def page(browser: Browser, console: ConsoleWatch, request: pytest.FixtureRequest) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     context.set_default_timeout(10_000)
+    # Signed in as the admin of every app the test starts (see tests/conftest.py).
+    context.add_cookies(
+        [{"name": "session", "value": SESSION_TOKEN, "domain": "127.0.0.1", "path": "/"}]
+    )
     tab = context.new_page()
     tab.on("console", console.on_console)
     tab.on("pageerror", console.on_page_error)
@@ -159,7 +162,7 @@ def open_configuration(
     page: Page, app: RunningApp, key: str = "floq_browser_0001", workflow: str = INBOUND
 ) -> int:
     """Add a connection and start a configuration over HTTP, then open its page."""
-    with httpx.Client(base_url=app.url, timeout=30) as web:
+    with app.signed_in() as web:
         config = start_configuration(web, add_connection(web, key), workflow)
     page.goto(f"{app.url}/configurations/{config}")
     return config

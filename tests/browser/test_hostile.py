@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import httpx
 import pytest
 from playwright.sync_api import Dialog, Page, expect
 
@@ -51,7 +50,7 @@ def test_hostile_names_labels_and_values_are_shown_as_text_and_never_run(
         dialog.dismiss()
 
     page.on("dialog", refuse)
-    with httpx.Client(base_url=app.url, timeout=30) as web:
+    with app.signed_in() as web:
         connection = add_connection(web, "floq_browser_hostile")
 
     page.goto(f"{app.url}/connections/{connection}/workflows")

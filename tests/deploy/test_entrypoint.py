@@ -45,27 +45,52 @@ def test_first_start_migrates_the_database_and_answers_health(
     assert "database is at the latest schema" in server.output()
 
 
-def test_home_page_shows_the_sandbox_banner(
+def test_first_start_leads_to_the_setup_page_in_sandbox_mode(
     servers: Servers, data_dir: Path, tmp_path: Path
 ) -> None:
     server = servers.start(checkout_env(data_dir), cwd=tmp_path)
 
-    response = httpx.get(f"{server.url}/")
+    response = httpx.get(f"{server.url}/", follow_redirects=True)
 
     assert response.status_code == 200
+    assert str(response.url).endswith("/setup")
+    assert "create the first admin" in response.text
     banner = BeautifulSoup(response.text, "html.parser").select_one(".sandbox-banner")
     assert banner is not None
     assert "Sandbox mode" in banner.get_text()
+
+
+ADMIN = {"email": "ops@acme.example", "password": "a passphrase for the deploy tests"}
+
+
+def _hidden_csrf(page: httpx.Response) -> str:
+    field = BeautifulSoup(page.text, "html.parser").find("input", attrs={"name": "csrf_token"})
+    assert field is not None, page.text
+    return str(field["value"])  # type: ignore[index]
+
+
+def _sign(client: httpx.Client, path: str, **fields: str) -> None:
+    """Fill the setup or sign-in form as a browser would (its CSRF cookie and field)."""
+    token = _hidden_csrf(client.get(path))
+    response = client.post(path, data={"csrf_token": token, **fields})
+    assert response.status_code == 303, response.text
 
 
 def test_restart_on_the_same_data_dir_reuses_the_secret_key_and_keeps_data(
     servers: Servers, data_dir: Path, tmp_path: Path
 ) -> None:
     first = servers.start(checkout_env(data_dir), cwd=tmp_path)
-    added = httpx.post(
-        f"{first.url}/connections",
-        data={"label": "Kept across restarts", "api_key": "floq_restart_0001"},
-    )
+    with httpx.Client(base_url=first.url) as client:
+        _sign(client, "/setup", password_again=ADMIN["password"], **ADMIN)
+        token = _hidden_csrf(client.get("/connections"))
+        added = client.post(
+            "/connections",
+            data={
+                "label": "Kept across restarts",
+                "api_key": "floq_restart_0001",
+                "csrf_token": token,
+            },
+        )
     assert added.status_code == 303, added.text
     workflows_path = added.headers["location"]
     key_file = data_dir / "secret.key"
@@ -76,9 +101,11 @@ def test_restart_on_the_same_data_dir_reuses_the_secret_key_and_keeps_data(
     second = servers.start(checkout_env(data_dir), cwd=tmp_path)
 
     assert key_file.read_text() == key
-    assert "Kept across restarts" in httpx.get(f"{second.url}/connections").text
-    # The stored Floqer key is sealed with the secret: it opens only if the secret is the same.
-    workflows = httpx.get(f"{second.url}{workflows_path}")
+    with httpx.Client(base_url=second.url) as client:
+        _sign(client, "/login", **ADMIN)
+        assert "Kept across restarts" in client.get("/connections").text
+        # The stored Floqer key is sealed with the secret: it opens only if the secret is the same.
+        workflows = client.get(workflows_path)
     assert workflows.status_code == 200
     assert "Inbound leads → Salesforce" in workflows.text
 

@@ -133,7 +133,8 @@ def test_installed_wheel_serves_pages_and_static_files_through_the_entrypoint(
 
     server = servers.start(env, cwd=tmp_path)
 
-    assert "Sandbox mode" in httpx.get(f"{server.url}/", timeout=DEADLINE_SECONDS).text
+    setup = httpx.get(f"{server.url}/", timeout=DEADLINE_SECONDS, follow_redirects=True)
+    assert "Sandbox mode" in setup.text
     assert httpx.get(f"{server.url}/static/app.css").status_code == 200
     assert httpx.get(f"{server.url}/static/vendor/htmx-2.0.11.min.js").status_code == 200
 

@@ -10,7 +10,8 @@ from starlette.responses import Response
 
 from webapp.context import AppContext
 from webapp.db import SavedConfiguration
-from webapp.services import NotFound
+from webapp.floqer.errors import FloqerError
+from webapp.services import NotFound, audit
 from webapp.services.configurations import (
     ConfigurationProblem,
     delete,
@@ -26,6 +27,7 @@ from webapp.services.preview import body_json, curl_command
 from webapp.services.pushing import latest_push, pull, take_floqer_version
 from webapp.settings import REAL_FLOQER
 from webapp.upsert_form import TOGGLES, FormError, PlacedProblems, UpsertConfig, place_problems
+from webapp.web.auth import Editor, Viewer
 from webapp.web.deps import CtxDep, FormDep, SessionDep, floqer_for, form_value, redirect, render
 
 router = APIRouter()
@@ -54,7 +56,7 @@ def page_context(ctx: AppContext, config: SavedConfiguration, **extra: Any) -> d
 
 @router.get(PAGE)
 def configuration_page(
-    request: Request, ctx: CtxDep, session: SessionDep, configuration_id: int
+    request: Request, ctx: CtxDep, session: SessionDep, configuration_id: int, caller: Viewer
 ) -> Response:
     config = get_configuration(session, configuration_id)
     notice = request.query_params.get("notice")
@@ -75,13 +77,26 @@ def _form_problem(
 
 @router.post(PAGE + "/save")
 def save_configuration(
-    request: Request, ctx: CtxDep, session: SessionDep, form: FormDep, configuration_id: int
+    request: Request,
+    ctx: CtxDep,
+    session: SessionDep,
+    form: FormDep,
+    configuration_id: int,
+    caller: Editor,
 ) -> Response:
     config = get_configuration(session, configuration_id)
     try:
         changed = save_posted_draft(session, config, form)
     except FormError as exc:
         return _form_problem(request, ctx, config, str(exc))
+    if changed:
+        audit.record(
+            session,
+            caller.user.email,
+            "configuration edited",
+            config.name,
+            detail=f"version {config.version}",
+        )
     session.commit()
     notice = f"saved-v{config.version}" if changed else "unchanged"
     return redirect(f"/configurations/{config.id}?notice={notice}")
@@ -89,59 +104,82 @@ def save_configuration(
 
 @router.post(PAGE + "/push")
 def push_configuration(
-    request: Request, ctx: CtxDep, session: SessionDep, form: FormDep, configuration_id: int
+    request: Request,
+    ctx: CtxDep,
+    session: SessionDep,
+    form: FormDep,
+    configuration_id: int,
+    caller: Editor,
 ) -> Response:
     config = get_configuration(session, configuration_id)
     api_key = ctx.key_box.open(config.connection.key_ciphertext)
     try:
-        save_and_push(ctx, session, config, form, api_key)
+        record = save_and_push(ctx, session, config, form, api_key)
     except FormError as exc:
         return _form_problem(request, ctx, config, str(exc))
+    audit.record(
+        session,
+        caller.user.email,
+        "push",
+        config.name,
+        "ok" if record.succeeded else "failed",
+        record.summary,
+    )
+    session.commit()
     return redirect(f"/configurations/{config.id}#push-result")
 
 
 @router.post(PAGE + "/pull")
 def pull_configuration(
-    request: Request, ctx: CtxDep, session: SessionDep, configuration_id: int
+    request: Request, ctx: CtxDep, session: SessionDep, configuration_id: int, caller: Editor
 ) -> Response:
     config = get_configuration(session, configuration_id)
-    result = pull(config, floqer_for(ctx, config.connection))
+    try:
+        result = pull(config, floqer_for(ctx, config.connection))
+    except FloqerError as exc:
+        audit.record(session, caller.user.email, "pull", config.name, "failed", exc.user_message)
+        session.commit()
+        raise
+    audit.record(
+        session,
+        caller.user.email,
+        "pull",
+        config.name,
+        detail=f"{len(result.differences)} difference(s)",
+    )
+    session.commit()
     context = page_context(ctx, config, pull=result)
     return render(request, "configuration.html", context, block="pull_result")
 
 
 @router.post(PAGE + "/take-floqer-version")
-def take_floqer_version_action(ctx: CtxDep, session: SessionDep, configuration_id: int) -> Response:
+def take_floqer_version_action(
+    ctx: CtxDep, session: SessionDep, configuration_id: int, caller: Editor
+) -> Response:
     config = get_configuration(session, configuration_id)
     take_floqer_version(config, pull(config, floqer_for(ctx, config.connection)).floqer)
+    audit.record(
+        session,
+        caller.user.email,
+        "configuration edited",
+        config.name,
+        detail=f"took Floqer's version as version {config.version}",
+    )
     session.commit()
     return redirect(f"/configurations/{config.id}?notice=took-floqer-v{config.version}")
 
 
 @router.post(PAGE + "/refresh-options")
-def refresh_options(ctx: CtxDep, session: SessionDep, configuration_id: int) -> Response:
+def refresh_options(
+    ctx: CtxDep, session: SessionDep, configuration_id: int, caller: Editor
+) -> Response:
     forget_options(ctx, get_configuration(session, configuration_id))
     return redirect(f"/configurations/{configuration_id}?notice=refreshed")
 
 
-@router.post(PAGE + "/rename")
-def rename_configuration(
-    request: Request, session: SessionDep, form: FormDep, configuration_id: int
-) -> Response:
-    config = get_configuration(session, configuration_id)
-    try:
-        rename(config, form_value(form, "name"))
-    except ConfigurationProblem as exc:
-        return render(
-            request, "error.html", {"title": "Not renamed", "message": str(exc)}, status=422
-        )
-    session.commit()
-    return redirect("/" if form_value(form, "next") == "home" else f"/configurations/{config.id}")
-
-
 @router.post(PAGE + "/connection")
 def use_connection_action(
-    ctx: CtxDep, session: SessionDep, form: FormDep, configuration_id: int
+    ctx: CtxDep, session: SessionDep, form: FormDep, configuration_id: int, caller: Editor
 ) -> Response:
     config = get_configuration(session, configuration_id)
     try:
@@ -150,19 +188,52 @@ def use_connection_action(
         raise NotFound("Choose one of the listed connections.") from None
     use_connection(config, get_connection(session, connection_id))
     forget_options(ctx, config)
+    audit.record(
+        session,
+        caller.user.email,
+        "configuration edited",
+        config.name,
+        detail=f"now uses connection {config.connection.label}",
+    )
     session.commit()
     return redirect(f"/configurations/{config.id}?notice=connection")
 
 
+@router.post(PAGE + "/rename")
+def rename_configuration(
+    request: Request, session: SessionDep, form: FormDep, configuration_id: int, caller: Editor
+) -> Response:
+    config = get_configuration(session, configuration_id)
+    before = config.name
+    try:
+        rename(config, form_value(form, "name"))
+    except ConfigurationProblem as exc:
+        return render(
+            request, "error.html", {"title": "Not renamed", "message": str(exc)}, status=422
+        )
+    audit.record(
+        session,
+        caller.user.email,
+        "configuration edited",
+        config.name,
+        detail=f"renamed from {before}",
+    )
+    session.commit()
+    return redirect("/" if form_value(form, "next") == "home" else f"/configurations/{config.id}")
+
+
 @router.post(PAGE + "/duplicate")
-def duplicate_configuration(session: SessionDep, configuration_id: int) -> Response:
+def duplicate_configuration(session: SessionDep, configuration_id: int, caller: Editor) -> Response:
     copy = duplicate(session, get_configuration(session, configuration_id))
+    audit.record(session, caller.user.email, "configuration created", copy.name)
     session.commit()
     return redirect(f"/configurations/{copy.id}?notice=duplicated")
 
 
 @router.post(PAGE + "/delete")
-def delete_configuration(session: SessionDep, configuration_id: int) -> Response:
-    delete(session, get_configuration(session, configuration_id))
+def delete_configuration(session: SessionDep, configuration_id: int, caller: Editor) -> Response:
+    config = get_configuration(session, configuration_id)
+    delete(session, config)
+    audit.record(session, caller.user.email, "configuration deleted", config.name)
     session.commit()
     return redirect("/?notice=deleted")

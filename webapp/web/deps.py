@@ -59,7 +59,15 @@ def render(
 ) -> Response:
     """A page, or one `{% block %}` of it as an htmx fragment: the two cannot drift apart."""
     ctx = get_ctx(request)
-    values = {"sandbox_mode": ctx.sandbox_mode, **(context or {})}
+    caller = getattr(request.state, "caller", None)
+    values = {
+        "sandbox_mode": ctx.sandbox_mode,
+        "caller": caller,
+        "csrf_token": caller.csrf_token if caller else "",
+        "can_edit": caller is not None and caller.user.role in ("editor", "admin"),
+        "is_admin": caller is not None and caller.user.role == "admin",
+        **(context or {}),
+    }
     response: Response = request.app.state.templates.TemplateResponse(
         request, template, values, status_code=status, block_name=block
     )

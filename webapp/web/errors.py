@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from webapp.floqer.errors import FloqerError, FloqerTimeout
 from webapp.secrets_box import KeyBoxError
 from webapp.services import NotFound
+from webapp.web.auth import Forbidden, NeedsSetup, NotSignedIn
 from webapp.web.deps import render
 
 log = logging.getLogger("webapp")
@@ -33,6 +35,30 @@ def error_response(request: Request, status: int, title: str, message: str) -> R
 
 def floqer_status(exc: FloqerError) -> int:
     return 504 if isinstance(exc, FloqerTimeout) else 502
+
+
+def _signed_out(request: Request, exc: Exception) -> Response:
+    if request.method == "GET" and "/fragments/" not in request.url.path:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+    response = error_response(
+        request,
+        401,
+        "Signed out",
+        "Your session has ended. Sign in again; your saved work is kept.",
+    )
+    response.headers["HX-Redirect"] = "/login"
+    return response
+
+
+def _needs_setup(request: Request, exc: Exception) -> Response:
+    if request.method == "GET":
+        return RedirectResponse("/setup", status_code=303)
+    return error_response(request, 409, "Not set up", "Create the first admin first.")
+
+
+def _forbidden(request: Request, exc: Exception) -> Response:
+    return error_response(request, 403, "Not allowed", str(exc))
 
 
 def install(app: FastAPI) -> None:
@@ -72,6 +98,9 @@ def install(app: FastAPI) -> None:
             "if it keeps happening tell whoever runs this app.",
         )
 
+    app.add_exception_handler(NotSignedIn, _signed_out)
+    app.add_exception_handler(NeedsSetup, _needs_setup)
+    app.add_exception_handler(Forbidden, _forbidden)
     app.add_exception_handler(FloqerError, floqer_failed)
     app.add_exception_handler(NotFound, not_found)
     app.add_exception_handler(HTTPException, http_error)

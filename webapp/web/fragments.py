@@ -11,6 +11,7 @@ from webapp.services.browse import grouped, reference_choices
 from webapp.services.configurations import get_configuration
 from webapp.services.form_options import object_fields, object_options
 from webapp.upsert_form import FieldRow, PlacedProblems, UpsertConfig
+from webapp.web.auth import Viewer
 from webapp.web.configurations import page_context
 from webapp.web.deps import CtxDep, SessionDep, floqer_for, render
 
@@ -20,7 +21,7 @@ FRAGMENTS = "/configurations/{configuration_id}/fragments"
 
 @router.get(FRAGMENTS + "/objects")
 def object_picker(
-    request: Request, ctx: CtxDep, session: SessionDep, configuration_id: int
+    request: Request, ctx: CtxDep, session: SessionDep, configuration_id: int, caller: Viewer
 ) -> Response:
     config = get_configuration(session, configuration_id)
     objects = object_options(ctx, floqer_for(ctx, config.connection), config)
@@ -34,6 +35,7 @@ def object_fields_fragment(
     ctx: CtxDep,
     session: SessionDep,
     configuration_id: int,
+    caller: Viewer,
     salesforce_object: str = "",
 ) -> Response:
     config = get_configuration(session, configuration_id)
@@ -59,7 +61,7 @@ def object_fields_fragment(
 
 @router.get(FRAGMENTS + "/field-row")
 def new_field_row(
-    request: Request, ctx: CtxDep, session: SessionDep, configuration_id: int
+    request: Request, ctx: CtxDep, session: SessionDep, configuration_id: int, caller: Viewer
 ) -> Response:
     config = get_configuration(session, configuration_id)
     context = page_context(ctx, config, row=FieldRow("", ""), row_uid=f"row-{uuid.uuid4().hex[:8]}")
@@ -67,6 +69,6 @@ def new_field_row(
 
 
 @router.get("/fragments/empty")
-def empty_fragment() -> Response:
+def empty_fragment(caller: Viewer) -> Response:
     """The answer behind a row's Remove button: htmx deletes the row (hx-swap="delete")."""
     return Response("", media_type="text/html")

@@ -8,13 +8,14 @@ from starlette.responses import JSONResponse, Response
 
 from webapp.services.configurations import list_configurations
 from webapp.upsert_form import UpsertConfig
+from webapp.web.auth import Viewer
 from webapp.web.deps import SessionDep, render
 
 router = APIRouter()
 
 
 @router.get("/")
-def home_page(request: Request, session: SessionDep) -> Response:
+def home_page(request: Request, session: SessionDep, caller: Viewer) -> Response:
     configurations = [
         (config, UpsertConfig.from_inputs(config.inputs)) for config in list_configurations(session)
     ]

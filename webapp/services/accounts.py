@@ -1,0 +1,211 @@
+"""Accounts and sessions: Argon2id passwords, server-side sessions, throttled sign-ins.
+
+OWASP ASVS 5.0 level 2 where it applies: 30 minutes idle and 8 hours absolute for a
+session, failures throttled per account and per address, and no answer that tells whether
+an account exists.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from webapp.db import AppSetting, LoginFailure, User, UserSession, utcnow
+
+ROLES = ("viewer", "editor", "admin")
+IDLE_TIMEOUT = timedelta(minutes=30)
+ABSOLUTE_TIMEOUT = timedelta(hours=8)
+FAILURE_WINDOW = timedelta(minutes=15)
+MAX_ACCOUNT_FAILURES = 5
+MAX_ADDRESS_FAILURES = 20
+MIN_PASSWORD = 12
+MAX_PASSWORD = 256
+SSO_ROLE_SETTING = "sso_default_role"
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
+
+
+class AccountProblem(ValueError):
+    """A request about accounts that cannot be carried out; the message says why."""
+
+
+class SignInRefused(Exception):
+    """Wrong email or password, or too many attempts: deliberately the same to the reader."""
+
+    message = "Wrong email or password, or too many attempts. Check them, or wait a few minutes."
+
+
+@functools.cache
+def _hasher() -> PasswordHasher:
+    return PasswordHasher()  # Argon2id with the library's current OWASP-recommended costs
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    # Verified against when the account does not exist, so both answers take as long.
+    return _hasher().hash(secrets.token_urlsafe(16))
+
+
+def rank(role: str) -> int:
+    return ROLES.index(role) if role in ROLES else -1
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_password(password: str) -> None:
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise AccountProblem(
+            f"A password needs {MIN_PASSWORD} to {MAX_PASSWORD} characters; "
+            "a passphrase of a few words is easiest."
+        )
+
+
+def has_users(session: Session) -> bool:
+    return session.scalar(select(User.id).limit(1)) is not None
+
+
+def find_user(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(session: Session, email: str, role: str, password: str | None) -> User:
+    email = normalise_email(email)
+    if not _EMAIL.match(email):
+        raise AccountProblem("Give an email address such as name@company.com.")
+    if role not in ROLES:
+        raise AccountProblem(f"The role must be one of {', '.join(ROLES)}.")
+    if find_user(session, email) is not None:
+        raise AccountProblem(f"There is already a user {email}.")
+    if password is not None:
+        check_password(password)
+    user = User(
+        email=email,
+        role=role,
+        password_hash=_hasher().hash(password) if password is not None else None,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str, address: str) -> User:
+    """The user whose email and password these are; SignInRefused otherwise."""
+    email = normalise_email(email)
+    subjects = (f"account:{email}", f"address:{address}")
+    if _throttled(session, subjects):
+        raise SignInRefused
+    user = find_user(session, email)
+    if not _password_matches(user, password):
+        session.add_all(LoginFailure(subject=s) for s in subjects)
+        raise SignInRefused
+    assert user is not None
+    assert user.password_hash is not None
+    if _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher().hash(password)
+    session.execute(delete(LoginFailure).where(LoginFailure.subject == subjects[0]))
+    user.last_login_at = utcnow()
+    return user
+
+
+def _password_matches(user: User | None, password: str) -> bool:
+    stored = user.password_hash if user is not None and user.password_hash else _dummy_hash()
+    try:
+        _hasher().verify(stored, password[:MAX_PASSWORD])
+    except (VerificationError, InvalidHashError):
+        return False
+    return user is not None and user.password_hash is not None
+
+
+def _throttled(session: Session, subjects: tuple[str, str]) -> bool:
+    since = utcnow() - FAILURE_WINDOW
+    limits = (MAX_ACCOUNT_FAILURES, MAX_ADDRESS_FAILURES)
+    for subject, limit in zip(subjects, limits, strict=True):
+        count = session.scalar(
+            select(func.count(LoginFailure.id)).where(
+                LoginFailure.subject == subject, LoginFailure.failed_at > since
+            )
+        )
+        if (count or 0) >= limit:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class NewSession:
+    token: str  # goes into the cookie; only its hash is stored
+    record: UserSession
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(session: Session, user: User) -> NewSession:
+    token = secrets.token_urlsafe(32)
+    record = UserSession(
+        token_hash=_token_hash(token), user=user, csrf_token=secrets.token_urlsafe(32)
+    )
+    session.add(record)
+    session.flush()
+    return NewSession(token, record)
+
+
+def find_session(session: Session, token: str, now: datetime | None = None) -> UserSession | None:
+    """The live session of this cookie token; an expired one is deleted on the way."""
+    if not token or len(token) > 100:
+        return None
+    record = session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    if record is None:
+        return None
+    now = now or utcnow()
+    if now - record.last_seen_at > IDLE_TIMEOUT or now - record.created_at > ABSOLUTE_TIMEOUT:
+        session.delete(record)
+        session.commit()
+        return None
+    if now - record.last_seen_at > timedelta(seconds=30):  # not a write on every request
+        record.last_seen_at = now
+        session.commit()
+    return record
+
+
+def end_session(session: Session, token: str) -> None:
+    session.execute(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
+
+
+def set_role(user: User, role: str) -> None:
+    if role not in ROLES:
+        raise AccountProblem(f"The role must be one of {', '.join(ROLES)}.")
+    user.role = role
+
+
+def admin_count(session: Session) -> int:
+    return session.scalar(select(func.count(User.id)).where(User.role == "admin")) or 0
+
+
+def sso_default_role(session: Session) -> str:
+    setting = session.get(AppSetting, SSO_ROLE_SETTING)
+    return setting.value if setting is not None and setting.value in ROLES else "viewer"
+
+
+def set_sso_default_role(session: Session, role: str) -> None:
+    if role not in ROLES:
+        raise AccountProblem(f"The role must be one of {', '.join(ROLES)}.")
+    session.merge(AppSetting(name=SSO_ROLE_SETTING, value=role))
+
+
+def sso_user(session: Session, email: str) -> tuple[User, bool]:
+    """The user a trusted proxy vouches for, created on first sight. True when created."""
+    user = find_user(session, email)
+    if user is not None:
+        return user, False
+    return create_user(session, email, sso_default_role(session), None), True

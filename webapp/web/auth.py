@@ -1,0 +1,165 @@
+"""Who is asking: sessions, single sign-on behind a proxy, roles and CSRF, checked per route.
+
+Every route declares the role it needs with a RequireRole dependency; unsafe methods also
+need the session's CSRF token and a request that did not come from a foreign page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.routing import APIRoute
+
+from webapp.db import User
+from webapp.services import audit
+from webapp.services.accounts import find_session, has_users, rank, sso_user
+from webapp.settings import is_trusted
+from webapp.web.deps import MAX_FORM_FIELDS, CtxDep, SessionDep
+
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+
+
+class NotSignedIn(Exception):
+    pass
+
+
+class NeedsSetup(Exception):
+    pass
+
+
+class Forbidden(Exception):
+    """Refused: the message says why in words a user can act on."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    user: User
+    csrf_token: str
+    session_token: str | None  # None for a user a trusted proxy signed in
+
+
+def cookie_name(request: Request, base: str) -> str:
+    # __Host- cookies must be Secure, for this host only, path /: only over https.
+    return f"__Host-{base}" if request.url.scheme == "https" else base
+
+
+def cookie_options(request: Request) -> dict[str, Any]:
+    return {
+        "httponly": True,
+        "samesite": "lax",
+        "secure": request.url.scheme == "https",
+        "path": "/",
+    }
+
+
+def check_origin(request: Request) -> None:
+    """Refuse unsafe requests sent by another site's page."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        raise Forbidden("This request came from another site and was refused.")
+    origin = request.headers.get("origin")
+    if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
+        raise Forbidden("This request came from another site and was refused.")
+
+
+async def presented_csrf_token(request: Request) -> str:
+    """The CSRF token an unsafe request carries: htmx's header, or a form's hidden field."""
+    if request.method not in UNSAFE:
+        return ""
+    header = request.headers.get(CSRF_HEADER)
+    if header:
+        return header
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form(max_fields=MAX_FORM_FIELDS, max_files=0)
+        value = form.get(CSRF_FIELD)
+        return value if isinstance(value, str) else ""
+    return ""
+
+
+def current_caller(request: Request, ctx: CtxDep, session: SessionDep) -> Caller:
+    cached: Caller | None = getattr(request.state, "caller", None)
+    if cached is not None:
+        return cached
+    if not has_users(session):
+        raise NeedsSetup
+    caller = _proxy_caller(request, ctx, session) or _session_caller(request, session)
+    request.state.caller = caller
+    return caller
+
+
+def _session_caller(request: Request, session: SessionDep) -> Caller:
+    token = request.cookies.get(cookie_name(request, "session"), "")
+    record = find_session(session, token)
+    if record is None:
+        raise NotSignedIn
+    return Caller(record.user, record.csrf_token, token)
+
+
+def _proxy_caller(request: Request, ctx: CtxDep, session: SessionDep) -> Caller | None:
+    header = ctx.settings.auth_proxy_header
+    client = request.client.host if request.client else ""
+    if not header or not is_trusted(client, ctx.settings.trusted_proxies):
+        return None  # the header means nothing from anyone but the proxy
+    email = request.headers.get(header, "").strip()
+    if not email:
+        return None
+    user, created = sso_user(session, email)
+    if created:
+        audit.record(session, user.email, "user created", user.email, detail="single sign-on")
+    session.commit()
+    digest = hmac.new(
+        ctx.settings.secret_key.encode(),
+        f"sso-csrf:{user.id}:{user.email}".encode(),
+        hashlib.sha256,
+    ).hexdigest()
+    return Caller(user, digest, None)
+
+
+class RequireRole:
+    """The dependency every route declares: at least `role`, and CSRF on unsafe methods."""
+
+    def __init__(self, role: str) -> None:
+        self.role = role
+
+    def __call__(
+        self,
+        request: Request,
+        caller: Annotated[Caller, Depends(current_caller)],
+        presented: Annotated[str, Depends(presented_csrf_token)],
+    ) -> Caller:
+        if request.method in UNSAFE:
+            check_origin(request)
+            if not hmac.compare_digest(presented.encode(), caller.csrf_token.encode()):
+                raise Forbidden(
+                    "This form has expired or did not come from this app. Reload the page and "
+                    "try again."
+                )
+        if rank(caller.user.role) < rank(self.role):
+            raise Forbidden(
+                f"Your role ({caller.user.role}) cannot do this; it needs {self.role}. An admin "
+                "can change roles on the Users page."
+            )
+        return caller
+
+
+Viewer = Annotated[Caller, Depends(RequireRole("viewer"))]
+Editor = Annotated[Caller, Depends(RequireRole("editor"))]
+Admin = Annotated[Caller, Depends(RequireRole("admin"))]
+
+
+def required_role(route: APIRoute) -> str | None:
+    """The role a route declares (for the test that walks every route), None if public."""
+    pending = list(route.dependant.dependencies)
+    while pending:
+        dependant = pending.pop()
+        if isinstance(dependant.call, RequireRole):
+            return dependant.call.role
+        pending.extend(dependant.dependencies)
+    return None
