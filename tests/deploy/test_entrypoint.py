@@ -66,7 +66,7 @@ ADMIN = {"email": "ops@acme.example", "password": "a passphrase for the deploy t
 def _hidden_csrf(page: httpx.Response) -> str:
     field = BeautifulSoup(page.text, "html.parser").find("input", attrs={"name": "csrf_token"})
     assert field is not None, page.text
-    return str(field["value"])  # type: ignore[index]
+    return str(field["value"])
 
 
 def _sign(client: httpx.Client, path: str, **fields: str) -> None:
