@@ -13,10 +13,13 @@ import time
 from pathlib import Path
 
 import httpx
+from sqlalchemy.orm import Session
 
 from webapp import migrate
 from webapp.app import create_app
+from webapp.db import make_engine
 from webapp.sandbox import SandboxSettings, create_sandbox_app
+from webapp.services.accounts import create_user, start_session
 from webapp.serving import BackgroundServer
 from webapp.settings import Settings
 
@@ -26,6 +29,17 @@ SECRET = "bench-secret-0123456789abcdef0123456789abcdef"
 def _percentile(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
+
+
+def _signed_in_admin(database_url: str) -> tuple[str, str]:
+    """An admin with a live session: the session cookie and its CSRF token."""
+    engine = make_engine(database_url)
+    with Session(engine) as session, session.begin():
+        user = create_user(session, "bench@acme.example", "admin", None)
+        new = start_session(session, user)
+        tokens = (new.token, new.record.csrf_token)
+    engine.dispose()
+    return tokens
 
 
 def _options_calls(sandbox_url: str) -> int:
@@ -58,9 +72,11 @@ def main(samples: int = 100) -> None:
             floqer_base_url=f"{sandbox.url}/api/v1",
         )
         migrate.upgrade(settings.database_url)
+        token, csrf = _signed_in_admin(settings.database_url)
+        signed_in = {"cookies": {"session": token}, "headers": {"X-CSRF-Token": csrf}}
         with (
             BackgroundServer(create_app(settings)) as app,
-            httpx.Client(base_url=app.url, timeout=60) as web,
+            httpx.Client(base_url=app.url, timeout=60, **signed_in) as web,  # type: ignore[arg-type]
         ):
             config = _start_configuration(web)
             before = _options_calls(sandbox.url)

@@ -74,8 +74,18 @@ def _serve(args: argparse.Namespace) -> None:
     from webapp.app import create_app
     from webapp.redaction import logging_config
 
-    app = create_app(_settings())
-    uvicorn.run(app, host=args.host, port=args.port, log_config=logging_config())
+    settings = _settings()
+    # X-Forwarded-For/-Proto count only from the trusted proxies (default: loopback), so
+    # sign-in throttling sees the real address and cookies know when the page is https.
+    proxies = ",".join(settings.trusted_proxies) or "127.0.0.1"
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_config=logging_config(),
+        proxy_headers=True,
+        forwarded_allow_ips=proxies,
+    )
 
 
 def _migrate(args: argparse.Namespace) -> None:

@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from webapp.context import AppContext
@@ -27,7 +28,7 @@ from webapp.services.preview import body_json, curl_command
 from webapp.services.pushing import latest_push, pull, take_floqer_version
 from webapp.settings import REAL_FLOQER
 from webapp.upsert_form import TOGGLES, FormError, PlacedProblems, UpsertConfig, place_problems
-from webapp.web.auth import Editor, Viewer
+from webapp.web.auth import Caller, Editor, Viewer
 from webapp.web.deps import CtxDep, FormDep, SessionDep, floqer_for, form_value, redirect, render
 
 router = APIRouter()
@@ -68,6 +69,10 @@ def configuration_page(
     return render(request, "configuration.html", context)
 
 
+def _edited(session: Session, caller: Caller, config: SavedConfiguration, detail: str) -> None:
+    audit.record(session, caller.user.email, "configuration edited", config.name, detail=detail)
+
+
 def _form_problem(
     request: Request, ctx: AppContext, config: SavedConfiguration, problem: str
 ) -> Response:
@@ -90,13 +95,7 @@ def save_configuration(
     except FormError as exc:
         return _form_problem(request, ctx, config, str(exc))
     if changed:
-        audit.record(
-            session,
-            caller.user.email,
-            "configuration edited",
-            config.name,
-            detail=f"version {config.version}",
-        )
+        _edited(session, caller, config, f"version {config.version}")
     session.commit()
     notice = f"saved-v{config.version}" if changed else "unchanged"
     return redirect(f"/configurations/{config.id}?notice={notice}")
@@ -158,13 +157,7 @@ def take_floqer_version_action(
 ) -> Response:
     config = get_configuration(session, configuration_id)
     take_floqer_version(config, pull(config, floqer_for(ctx, config.connection)).floqer)
-    audit.record(
-        session,
-        caller.user.email,
-        "configuration edited",
-        config.name,
-        detail=f"took Floqer's version as version {config.version}",
-    )
+    _edited(session, caller, config, f"took Floqer's version as version {config.version}")
     session.commit()
     return redirect(f"/configurations/{config.id}?notice=took-floqer-v{config.version}")
 
@@ -188,13 +181,7 @@ def use_connection_action(
         raise NotFound("Choose one of the listed connections.") from None
     use_connection(config, get_connection(session, connection_id))
     forget_options(ctx, config)
-    audit.record(
-        session,
-        caller.user.email,
-        "configuration edited",
-        config.name,
-        detail=f"now uses connection {config.connection.label}",
-    )
+    _edited(session, caller, config, f"now uses connection {config.connection.label}")
     session.commit()
     return redirect(f"/configurations/{config.id}?notice=connection")
 
@@ -211,13 +198,7 @@ def rename_configuration(
         return render(
             request, "error.html", {"title": "Not renamed", "message": str(exc)}, status=422
         )
-    audit.record(
-        session,
-        caller.user.email,
-        "configuration edited",
-        config.name,
-        detail=f"renamed from {before}",
-    )
+    _edited(session, caller, config, f"renamed from {before}")
     session.commit()
     return redirect("/" if form_value(form, "next") == "home" else f"/configurations/{config.id}")
 

@@ -8,6 +8,7 @@ import secrets
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from webapp.db import utcnow
 from webapp.services import audit
 from webapp.services.accounts import (
     AccountProblem,
@@ -101,6 +102,7 @@ def setup(request: Request, session: SessionDep, form: FormDep) -> Response:
     except AccountProblem as exc:
         return _form_page(request, "setup.html", 422, problem=str(exc), email=email)
     audit.record(session, user.email, "user created", user.email, detail="first admin (setup)")
+    user.last_login_at = utcnow()
     new = start_session(session, user)
     session.commit()
     return _signed_in(request, new.token, "/")
