@@ -18,12 +18,13 @@ def create_user_from_cli(settings: Settings, email: str, role: str, password: st
     try:
         with Session(engine) as session, session.begin():
             user = create_user(session, email, role, password)
-            audit.record(session, "command line", "user created", user.email, detail=role)
+            created = user.email  # read before the session closes
+            audit.record(session, "command line", "user created", created, detail=role)
     except AccountProblem as exc:
         return f"not created: {exc}"
     finally:
         engine.dispose()
-    print(f"created {user.email} ({role})")
+    print(f"created {created} ({role})")
     return 0
 
 

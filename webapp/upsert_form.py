@@ -225,7 +225,7 @@ def _on_off(value: bool) -> str:
     return "On" if value else "Off"
 
 
-_ROW_PATH = re.compile(r"^inputs\.add_fields_and_their_values\[(\d+)\](?:\.(name|value))?$")
+_ROW_PATH = re.compile(r"^inputs\.add_fields_and_their_values\[(\d+)\](?:\.(\w+))?$")
 
 
 @dataclass
@@ -248,7 +248,7 @@ def place_problems(problems: Sequence[Mapping[str, str]]) -> PlacedProblems:
         path, message = problem.get("field", ""), problem.get("message", "") or "Invalid"
         match = _ROW_PATH.match(path)
         if match:
-            part = match.group(2) or "row"
+            part = match.group(2) if match.group(2) in ("name", "value") else "row"
             placed.rows.setdefault(int(match.group(1)), {}).setdefault(part, []).append(message)
         elif path in controls:
             placed.controls.setdefault(path.removeprefix("inputs."), []).append(message)

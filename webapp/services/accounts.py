@@ -98,21 +98,41 @@ def create_user(session: Session, email: str, role: str, password: str | None) -
     return user
 
 
-def authenticate(session: Session, email: str, password: str, address: str) -> User:
-    """The user whose email and password these are; SignInRefused otherwise."""
+@dataclass(frozen=True)
+class SignInAttempt:
+    email: str
+    subjects: tuple[str, str]  # ("account:…", "address:…")
+    address_failure_id: int
+
+
+def begin_sign_in(session: Session, email: str, address: str) -> SignInAttempt:
+    """Count the attempt as a failure before the password is checked.
+
+    The caller commits before finish_sign_in: parallel guesses then see each other, so
+    none gets past the limit (a check-then-count would let them all through).
+    """
     email = normalise_email(email)
     subjects = (f"account:{email}", f"address:{address}")
-    if _throttled(session, subjects):
+    account, address_row = (LoginFailure(subject=s) for s in subjects)
+    session.add_all((account, address_row))
+    session.flush()
+    return SignInAttempt(email, subjects, address_row.id)
+
+
+def finish_sign_in(session: Session, attempt: SignInAttempt, password: str) -> User:
+    """The user whose email and password these are; SignInRefused otherwise."""
+    if _throttled(session, attempt.subjects):
         raise SignInRefused
-    user = find_user(session, email)
+    user = find_user(session, attempt.email)
     if not _password_matches(user, password):
-        session.add_all(LoginFailure(subject=s) for s in subjects)
         raise SignInRefused
     assert user is not None
     assert user.password_hash is not None
     if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = _hasher().hash(password)
-    session.execute(delete(LoginFailure).where(LoginFailure.subject == subjects[0]))
+    # Success clears the account's failures and takes back this attempt's address count.
+    session.execute(delete(LoginFailure).where(LoginFailure.subject == attempt.subjects[0]))
+    session.execute(delete(LoginFailure).where(LoginFailure.id == attempt.address_failure_id))
     user.last_login_at = utcnow()
     return user
 
@@ -135,7 +155,7 @@ def _throttled(session: Session, subjects: tuple[str, str]) -> bool:
                 LoginFailure.subject == subject, LoginFailure.failed_at > since
             )
         )
-        if (count or 0) >= limit:
+        if (count or 0) > limit:  # the attempt being made is already counted
             return True
     return False
 

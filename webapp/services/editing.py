@@ -37,11 +37,12 @@ def save_and_push(
     config: SavedConfiguration,
     form: Mapping[str, Sequence[str]],
     api_key: str,
-) -> PushRecord:
-    save_posted_draft(session, config, form)
+) -> tuple[bool, PushRecord]:
+    """Whether the draft changed, and the push's record."""
+    changed = save_posted_draft(session, config, form)
     session.commit()  # whatever Floqer answers, the draft is already safe
     nonce = (form.get("push_nonce") or [""])[0][:64]
     with ctx.push_lock(config.id):
         record = push(session, config, ctx.floqer(api_key), nonce)
         session.commit()
-    return record
+    return changed, record

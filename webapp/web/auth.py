@@ -16,7 +16,7 @@ from fastapi.routing import APIRoute
 
 from webapp.db import User
 from webapp.services import audit
-from webapp.services.accounts import find_session, has_users, rank, sso_user
+from webapp.services.accounts import AccountProblem, find_session, has_users, rank, sso_user
 from webapp.settings import is_trusted
 from webapp.web.deps import MAX_FORM_FIELDS, CtxDep, SessionDep
 
@@ -38,8 +38,21 @@ class Forbidden(Exception):
 
 
 @dataclass(frozen=True)
+class SignedInUser:
+    """What the request knows of its user: plain values, still readable after an error."""
+
+    id: int
+    email: str
+    role: str
+
+    @classmethod
+    def of(cls, user: User) -> SignedInUser:
+        return cls(user.id, user.email, user.role)
+
+
+@dataclass(frozen=True)
 class Caller:
-    user: User
+    user: SignedInUser
     csrf_token: str
     session_token: str | None  # None for a user a trusted proxy signed in
 
@@ -99,7 +112,7 @@ def _session_caller(request: Request, session: SessionDep) -> Caller:
     record = find_session(session, token)
     if record is None:
         raise NotSignedIn
-    return Caller(record.user, record.csrf_token, token)
+    return Caller(SignedInUser.of(record.user), record.csrf_token, token)
 
 
 def _proxy_caller(request: Request, ctx: CtxDep, session: SessionDep) -> Caller | None:
@@ -110,7 +123,10 @@ def _proxy_caller(request: Request, ctx: CtxDep, session: SessionDep) -> Caller 
     email = request.headers.get(header, "").strip()
     if not email:
         return None
-    user, created = sso_user(session, email)
+    try:
+        user, created = sso_user(session, email)
+    except AccountProblem:
+        return None  # not an email address: the header signs nobody in
     if created:
         audit.record(session, user.email, "user created", user.email, detail="single sign-on")
     session.commit()
@@ -119,7 +135,7 @@ def _proxy_caller(request: Request, ctx: CtxDep, session: SessionDep) -> Caller 
         f"sso-csrf:{user.id}:{user.email}".encode(),
         hashlib.sha256,
     ).hexdigest()
-    return Caller(user, digest, None)
+    return Caller(SignedInUser.of(user), digest, None)
 
 
 class RequireRole:

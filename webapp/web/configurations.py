@@ -113,9 +113,11 @@ def push_configuration(
     config = get_configuration(session, configuration_id)
     api_key = ctx.key_box.open(config.connection.key_ciphertext)
     try:
-        record = save_and_push(ctx, session, config, form, api_key)
+        changed, record = save_and_push(ctx, session, config, form, api_key)
     except FormError as exc:
         return _form_problem(request, ctx, config, str(exc))
+    if changed:
+        _edited(session, caller, config, f"version {config.version}, saved before the push")
     audit.record(
         session,
         caller.user.email,

@@ -15,6 +15,7 @@ from webapp.secrets_box import KeyBoxError
 from webapp.services import NotFound
 from webapp.web.auth import Forbidden, NeedsSetup, NotSignedIn
 from webapp.web.deps import render
+from webapp.web.security import HEADERS
 
 log = logging.getLogger("webapp")
 
@@ -90,13 +91,17 @@ def install(app: FastAPI) -> None:
     async def unexpected(request: Request, exc: Exception) -> Response:
         # The handlers' RedactingFilter keeps any key out of this traceback.
         log.error("unexpected failure on %s %s", request.method, request.url.path, exc_info=exc)
-        return error_response(
+        response = error_response(
             request,
             500,
             "Something went wrong",
             "The app hit an unexpected problem; nothing you saved was lost. Try again, and "
             "if it keeps happening tell whoever runs this app.",
         )
+        # Starlette answers this one outside every middleware, SecurityHeaders included.
+        response.headers.update(HEADERS)
+        response.headers["cache-control"] = "no-store"
+        return response
 
     app.add_exception_handler(NotSignedIn, _signed_out)
     app.add_exception_handler(NeedsSetup, _needs_setup)

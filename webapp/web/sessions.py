@@ -13,9 +13,10 @@ from webapp.services import audit
 from webapp.services.accounts import (
     AccountProblem,
     SignInRefused,
-    authenticate,
+    begin_sign_in,
     create_user,
     end_session,
+    finish_sign_in,
     has_users,
     start_session,
 )
@@ -68,8 +69,10 @@ def login(request: Request, session: SessionDep, form: FormDep) -> Response:
     _check_pre_session(request, form)
     email, next_url = form_value(form, "email"), form_value(form, "next")
     address = request.client.host if request.client else "unknown"
+    attempt = begin_sign_in(session, email, address)
+    session.commit()  # counted before the check, so parallel guesses see each other
     try:
-        user = authenticate(session, email, form_value(form, "password"), address)
+        user = finish_sign_in(session, attempt, form_value(form, "password"))
     except SignInRefused as exc:
         audit.record(session, email.strip().lower()[:320], "failed login", address, "refused")
         session.commit()
