@@ -99,7 +99,8 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             with ctx.sessions.begin() as session:
                 ensure_sandbox_connection(session, ctx.key_box)
         app.state.ctx = ctx
-        log.info("serving with Floqer at %s", "the embedded sandbox" if sandbox else base_url)
+        where = f"the embedded sandbox ({base_url})" if sandbox else base_url
+        log.info("serving with Floqer at %s", where)
         try:
             yield
         finally:
