@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -53,25 +54,40 @@ class StepPlace:
     sheet_name: str
 
 
-def create_for_step(
-    session: Session, connection: Connection, place: StepPlace, step: ActionInstance
+def _add(
+    session: Session,
+    name: str,
+    connection: Connection,
+    place: StepPlace,
+    step: tuple[str, str],
+    body: dict[str, Any],
 ) -> SavedConfiguration:
-    """A configuration starting from what the step holds in Floqer now (or the defaults)."""
-    body = UpsertConfig.from_inputs(step.values()).body()
+    """Store a new configuration of the step `(id, name)` at `place`."""
     config = SavedConfiguration(
-        name=f"{place.workflow_name} · {step.display_name}"[:MAX_NAME],
+        name=name[:MAX_NAME],
         connection=connection,
         workflow_id=place.workflow_id,
         workflow_name=place.workflow_name,
         sheet_id=place.sheet_id,
         sheet_name=place.sheet_name,
-        step_id=step.action_instance_id,
-        step_name=step.display_name,
+        step_id=step[0],
+        step_name=step[1],
         body=body,
     )
     session.add(config)
     session.flush()
     return config
+
+
+def create_for_step(
+    session: Session, connection: Connection, place: StepPlace, step: ActionInstance
+) -> SavedConfiguration:
+    """A configuration starting from what the step holds in Floqer now (or the defaults)."""
+    body = UpsertConfig.from_inputs(step.values()).body()
+    name = f"{place.workflow_name} · {step.display_name}"
+    return _add(
+        session, name, connection, place, (step.action_instance_id, step.display_name), body
+    )
 
 
 def save_draft(
@@ -105,20 +121,9 @@ def use_connection(config: SavedConfiguration, connection: Connection) -> None:
 
 
 def duplicate(session: Session, config: SavedConfiguration) -> SavedConfiguration:
-    copy = SavedConfiguration(
-        name=f"Copy of {config.name}"[:MAX_NAME],
-        connection_id=config.connection_id,
-        workflow_id=config.workflow_id,
-        workflow_name=config.workflow_name,
-        sheet_id=config.sheet_id,
-        sheet_name=config.sheet_name,
-        step_id=config.step_id,
-        step_name=config.step_name,
-        body=config.body,
-    )
-    session.add(copy)
-    session.flush()
-    return copy
+    place = StepPlace(config.workflow_id, config.workflow_name, config.sheet_id, config.sheet_name)
+    step = (config.step_id, config.step_name)
+    return _add(session, f"Copy of {config.name}", config.connection, place, step, config.body)
 
 
 def delete(session: Session, config: SavedConfiguration) -> None:
