@@ -74,17 +74,15 @@ def _serve(args: argparse.Namespace) -> None:
     from webapp.app import create_app
     from webapp.redaction import logging_config
 
-    settings = _settings()
-    # X-Forwarded-For/-Proto count only from the trusted proxies (default: loopback), so
-    # sign-in throttling sees the real address and cookies know when the page is https.
-    proxies = ",".join(settings.trusted_proxies) or "127.0.0.1"
+    settings = _settings().serving_on(args.host)
+    # Forwarded headers are read by the app itself (webapp.web.guard.FrontDoor), which
+    # keeps the address that connected for single sign-on: uvicorn must not rewrite it.
     uvicorn.run(
         create_app(settings),
         host=args.host,
         port=args.port,
         log_config=logging_config(),
-        proxy_headers=True,
-        forwarded_allow_ips=proxies,
+        proxy_headers=False,
     )
 
 

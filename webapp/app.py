@@ -6,6 +6,8 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
+import anyio.to_thread
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from fastapi import FastAPI
@@ -16,11 +18,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from webapp import embedded
-from webapp.context import AppContext
+from webapp.context import AppContext, Health
 from webapp.db import make_engine
 from webapp.floqer.client import build_http_client
+from webapp.floqer.limits import FloqerGate
+from webapp.metadata_cache import MetadataCache
 from webapp.migrate import alembic_config
-from webapp.options_cache import OptionsCache
 from webapp.redaction import install_redaction
 from webapp.resources import resource_dir
 from webapp.secrets_box import KeyBox
@@ -36,6 +39,7 @@ from webapp.web import (
     pages,
     sessions,
 )
+from webapp.web.guard import CatchUnexpected, FrontDoor
 from webapp.web.security import SecurityHeaders
 
 log = logging.getLogger("webapp")
@@ -59,6 +63,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (sessions, pages, connections, browse, configurations, fragments, admin):
         app.include_router(module.router)
     errors.install(app)
+    # Added innermost first: CatchUnexpected sits right around the routes, FrontDoor refuses
+    # foreign hosts and oversized bodies before anything else runs, and every answer,
+    # refusals included, leaves with the security headers.
+    app.add_middleware(CatchUnexpected)
+    app.add_middleware(
+        FrontDoor,
+        trusted_proxies=settings.forwarded_from,
+        allowed_hosts=settings.allowed_hosts,
+        max_body_bytes=settings.max_body_bytes,
+    )
     app.add_middleware(SecurityHeaders)
     return app
 
@@ -81,11 +95,15 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         install_redaction()
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = make_engine(settings.database_url)
+        threads = max(40, 2 * settings.floqer_calls_pending + 8)
+        engine = make_engine(settings.database_url, pool_size=threads)
         _check_schema(engine, settings.database_url)
         sandbox = embedded.start(settings) if settings.uses_sandbox else None
         base_url = sandbox.api_url if sandbox else str(settings.floqer_base_url)
         http = build_http_client(base_url, settings.floqer_timeout_seconds)
+        # Sync routes run on this pool: room for every Floqer call the gate lets wait, and
+        # as many again for pages that never call Floqer.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         ctx = AppContext(
             settings=settings,
             engine=engine,
@@ -93,7 +111,13 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             http=http,
             floqer_base_url=base_url,
             key_box=KeyBox(settings.secret_key, settings.previous_secret_keys),
-            options=OptionsCache(settings.options_cache_seconds),
+            metadata=MetadataCache(
+                settings.options_cache_seconds,
+                max_entries=settings.cache_max_entries,
+                max_bytes=settings.cache_max_megabytes * 1024 * 1024,
+            ),
+            gate=FloqerGate(settings.floqer_calls_per_key, settings.floqer_calls_pending),
+            health=Health(make_engine(settings.database_url, pooled=False)),
         )
         if settings.uses_sandbox:
             with ctx.sessions.begin() as session:
@@ -108,6 +132,7 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             if sandbox:
                 sandbox.stop()
             engine.dispose()
+            ctx.health.engine.dispose()
 
     return lifespan
 

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-import threading
-from collections import defaultdict
 from dataclasses import dataclass, field
 
+import anyio
 import httpx
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from webapp.floqer.client import FloqerClient
-from webapp.options_cache import OptionsCache
+from webapp.floqer.limits import FloqerGate
+from webapp.metadata_cache import MetadataCache
 from webapp.secrets_box import KeyBox
 from webapp.settings import Settings
+
+
+@dataclass
+class Health:
+    """What /healthz uses, apart from everything the pages share: its own connection (a
+    fresh one each time) and its own thread, so it never queues behind requests on Floqer."""
+
+    engine: Engine
+    limiter: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(1))
 
 
 @dataclass
@@ -24,20 +33,18 @@ class AppContext:
     http: httpx.Client
     floqer_base_url: str
     key_box: KeyBox
-    options: OptionsCache
-    _push_locks: defaultdict[int, threading.Lock] = field(
-        default_factory=lambda: defaultdict(threading.Lock)
-    )
-    _locks_guard: threading.Lock = field(default_factory=threading.Lock)
+    metadata: MetadataCache
+    gate: FloqerGate
+    health: Health
 
     @property
     def sandbox_mode(self) -> bool:
         return self.settings.uses_sandbox
 
     def floqer(self, api_key: str) -> FloqerClient:
-        return FloqerClient(self.http, api_key)
-
-    def push_lock(self, configuration_id: int) -> threading.Lock:
-        """One push at a time per configuration, so a double submit cannot push twice."""
-        with self._locks_guard:
-            return self._push_locks[configuration_id]
+        return FloqerClient(
+            self.http,
+            api_key,
+            gate=self.gate,
+            deadline_seconds=self.settings.floqer_timeout_seconds,
+        )

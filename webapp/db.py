@@ -15,11 +15,13 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     create_engine,
     event,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.pool import NullPool
 
 # Named constraints, so that Alembic's batch migrations on SQLite can find them again.
 NAMING = {
@@ -74,9 +76,17 @@ class Connection(Base):
 
 
 class SavedConfiguration(Base):
-    """One upsert step's configuration: where it lives in Floqer and the exact body to send."""
+    """One upsert step's configuration: where it lives in Floqer and the exact body to send.
+
+    One per Floqer step: Floqer's ids are unique across the deployment the app talks to (the
+    workflow id is a uuid), so the step's three ids name it. `body` and `version` are the
+    head of the step's versions, kept here so that lists and pages need no join.
+    """
 
     __tablename__ = "configurations"
+    __table_args__ = (
+        UniqueConstraint("workflow_id", "sheet_id", "step_id", name="uq_configurations_step"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -95,12 +105,20 @@ class SavedConfiguration(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_pushed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     last_push_status: Mapped[str | None] = mapped_column(String(20), default=None)
+    # A push in flight holds this lease (in the database, so that any replica sees it); one
+    # left behind by a process that died runs out on its own.
+    push_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
     connection: Mapped[Connection] = relationship(back_populates="configurations")
     pushes: Mapped[list[PushRecord]] = relationship(
         back_populates="configuration",
         cascade="all, delete-orphan",
         order_by="PushRecord.id.desc()",
+    )
+    versions: Mapped[list[ConfigurationVersion]] = relationship(
+        back_populates="configuration",
+        cascade="all, delete-orphan",
+        order_by="ConfigurationVersion.version.desc()",
     )
 
     @property
@@ -109,8 +127,34 @@ class SavedConfiguration(Base):
         return inputs
 
 
+class ConfigurationVersion(Base):
+    """One saved body of a configuration: every acknowledged save is exactly one of these."""
+
+    __tablename__ = "configuration_versions"
+    __table_args__ = (
+        UniqueConstraint("configuration_id", "version", name="uq_configuration_version"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    configuration_id: Mapped[int] = mapped_column(
+        ForeignKey("configurations.id", ondelete="CASCADE")
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    author: Mapped[str] = mapped_column(String(320), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # How the version came to be when it was not typed in the form (taken from Floqer, …).
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    configuration: Mapped[SavedConfiguration] = relationship(back_populates="versions")
+
+
 class PushRecord(Base):
-    """One push of a configuration to Floqer and what Floqer answered."""
+    """One push of a configuration to Floqer and what Floqer answered.
+
+    `outcome`: "sending" while Floqer is being asked, then "pushed", "failed", or "unknown"
+    when no readable answer came back (Floqer may have applied it: a pull settles it).
+    """
 
     __tablename__ = "pushes"
 
@@ -120,7 +164,8 @@ class PushRecord(Base):
     )
     version: Mapped[int] = mapped_column(Integer)
     pushed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    succeeded: Mapped[bool] = mapped_column(default=False)
+    actor: Mapped[str] = mapped_column(String(320), default="")
+    outcome: Mapped[str] = mapped_column(String(20), default="sending")
     http_status: Mapped[int | None] = mapped_column(Integer, default=None)
     summary: Mapped[str] = mapped_column(Text, default="")
     # Floqer's field problems of a 400, shown next to the controls they name.
@@ -129,6 +174,10 @@ class PushRecord(Base):
     nonce: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
 
     configuration: Mapped[SavedConfiguration] = relationship(back_populates="pushes")
+
+    @property
+    def succeeded(self) -> bool:
+        return self.outcome == "pushed"
 
 
 class User(Base):
@@ -166,7 +215,7 @@ class LoginFailure(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     subject: Mapped[str] = mapped_column(String(400), index=True)  # "account:…" or "address:…"
-    failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
 class AuditEvent(Base):
@@ -181,6 +230,9 @@ class AuditEvent(Base):
     target: Mapped[str] = mapped_column(Text, default="")
     outcome: Mapped[str] = mapped_column(String(20))
     detail: Mapped[str] = mapped_column(Text, default="")
+    # More than one: a summary row that stands for this many repeats (failed sign-ins from
+    # one address past the throttle), so that a flood cannot push real events off the log.
+    count: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class AppSetting(Base):
@@ -192,16 +244,27 @@ class AppSetting(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-def make_engine(database_url: str) -> Engine:
-    engine = create_engine(database_url)
+def make_engine(database_url: str, *, pool_size: int = 5, pooled: bool = True) -> Engine:
+    """The app's engine. `pool_size` should cover the threads that may hold a connection at
+    once (a request waiting on Floqer keeps its session's), so a slow Floqer cannot drain
+    the pool for the pages that never call it; `pooled=False` connects per use."""
+    if pooled:
+        engine = create_engine(database_url, pool_size=pool_size, max_overflow=pool_size)
+    else:
+        engine = create_engine(database_url, poolclass=NullPool)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The driver opens a transaction only before a write, and with this it opens it with
+    # BEGIN IMMEDIATE: the write lock is taken first (waiting up to busy_timeout), so two
+    # writers queue instead of one failing with "database is locked" when it upgrades a
+    # read lock. Reads run outside transactions and never hold a lock across a Floqer call.
+    dbapi_connection.isolation_level = "IMMEDIATE"
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()

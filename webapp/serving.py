@@ -18,7 +18,13 @@ class BackgroundServer:
         # log_config=None: a server started inside another must not reset the process's
         # logging (uvicorn would replace every handler, and the redaction filter with them).
         config = uvicorn.Config(
-            app, host=host, port=port, log_config=None, access_log=False, lifespan="on"
+            app,
+            host=host,
+            port=port,
+            log_config=None,
+            access_log=False,
+            lifespan="on",
+            proxy_headers=False,  # the app reads forwarded headers itself (FrontDoor)
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)

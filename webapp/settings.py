@@ -6,14 +6,18 @@ import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 PLACEHOLDER_SECRETS = frozenset({"changeme", "change-me", "secret", "dev", "development", "test"})
 MIN_SECRET_LENGTH = 32
 REAL_FLOQER = "https://api.floqer.com/api/v1"
 SANDBOX_ORGS = ("default", "large", "hostile")
+DEFAULT_ALLOWED_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+LOOPBACK = ("127.0.0.0/8", "::1/128")
 
 
 class SettingsError(ValueError):
@@ -35,6 +39,25 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     # Secrets keys may still be sealed under, until `python -m webapp rotate-key` has run.
     previous_secret_keys: tuple[str, ...] = field(default=(), repr=False)
+    # Host names the app answers to (a foreign Host gets 400: DNS rebinding); "*.x" and "*".
+    allowed_hosts: tuple[str, ...] = DEFAULT_ALLOWED_HOSTS
+    # Request bodies above this are refused with 413 before anything reads them.
+    max_body_bytes: int = 1024 * 1024
+    # Floqer calls at once per API key, and in flight or waiting across the app.
+    floqer_calls_per_key: int = 4
+    floqer_calls_pending: int = 32
+    # The metadata cache's bounds: entries, and megabytes (estimated).
+    cache_max_entries: int = 512
+    cache_max_megabytes: int = 64
+
+    @cached_property
+    def forwarded_from(self) -> tuple[Network, ...]:
+        """Whose X-Forwarded-For/-Proto count: the trusted proxies, else loopback only."""
+        return tuple(ipaddress.ip_network(n) for n in self.trusted_proxies or LOOPBACK)
+
+    @cached_property
+    def proxy_networks(self) -> tuple[Network, ...]:
+        return tuple(ipaddress.ip_network(n) for n in self.trusted_proxies)
 
     @property
     def uses_sandbox(self) -> bool:
@@ -56,7 +79,32 @@ class Settings:
             auth_proxy_header=env.get("WEBAPP_AUTH_PROXY_HEADER") or None,
             trusted_proxies=_networks(env.get("WEBAPP_TRUSTED_PROXIES", "")),
             previous_secret_keys=_previous_secrets(env),
+            allowed_hosts=_hosts(env.get("WEBAPP_ALLOWED_HOSTS", "")) or DEFAULT_ALLOWED_HOSTS,
+            max_body_bytes=int(_number(env, "WEBAPP_MAX_BODY_BYTES", 1024 * 1024)),
+            floqer_calls_per_key=int(_number(env, "WEBAPP_FLOQER_CALLS_PER_KEY", 4)),
+            floqer_calls_pending=int(_number(env, "WEBAPP_FLOQER_CALLS_PENDING", 32)),
+            cache_max_entries=int(_number(env, "WEBAPP_CACHE_MAX_ENTRIES", 512)),
+            cache_max_megabytes=int(_number(env, "WEBAPP_CACHE_MAX_MB", 64)),
         )
+
+    def serving_on(self, host: str) -> Settings:
+        """These settings, answering also to the address the server binds (not 0.0.0.0)."""
+        name = normal_host(host)
+        if not name or name in ("0.0.0.0", "[::]") or name in self.allowed_hosts:
+            return self
+        return replace(self, allowed_hosts=(*self.allowed_hosts, name))
+
+
+def normal_host(host: str) -> str:
+    """A host name as the Host header carries it: lower case, IPv6 in brackets."""
+    host = host.strip().lower()
+    if ":" in host and not host.startswith("["):
+        return f"[{host}]"
+    return host
+
+
+def _hosts(text: str) -> tuple[str, ...]:
+    return tuple(normal_host(h) for h in text.split(",") if h.strip())
 
 
 def check_base_url(url: str) -> str:
@@ -82,12 +130,12 @@ def _networks(text: str) -> tuple[str, ...]:
     return tuple(networks)
 
 
-def is_trusted(address: str, networks: tuple[str, ...]) -> bool:
+def is_trusted(address: str, networks: tuple[Network, ...]) -> bool:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
-    return any(ip in ipaddress.ip_network(n) for n in networks)
+    return any(ip.version == net.version and ip in net for net in networks)
 
 
 def _sandbox_org(name: str) -> str:

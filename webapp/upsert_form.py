@@ -123,27 +123,30 @@ def _text(value: Any) -> str:
 
 
 class FormError(ValueError):
-    """A form post the app cannot read; the message says what to fix."""
+    """A form post the app cannot read at all; the message says what to do."""
 
 
 @dataclass(frozen=True)
 class ConfigurationForm:
     name: str
     config: UpsertConfig
+    # What the person must fix before it can be saved (the draft is kept to show again).
+    problem: str | None = None
 
 
 def parse_form(form: Mapping[str, Sequence[str]], previous: UpsertConfig) -> ConfigurationForm:
-    """Read a posted configuration form; rows keep the extra keys their field had before."""
+    """Read a posted configuration form; rows keep the extra keys their field had before.
+
+    Raises FormError only for a post no page of the app sends (rows cut in half, fields
+    sent twice, more rows than allowed); a mistake a person can make comes back as
+    `problem`, with the draft as typed.
+    """
     name = _single(form, "name").strip()
-    if not name or len(name) > MAX_NAME:
-        raise FormError(f"Give the configuration a name of 1 to {MAX_NAME} characters.")
     names, values = list(form.get("field_name", [])), list(form.get("field_value", []))
     if len(names) != len(values):
         raise FormError("The field rows arrived incomplete; reload the page and try again.")
     if len(names) > MAX_ROWS:
         raise FormError(f"A configuration can map at most {MAX_ROWS} fields.")
-    if any(len(v) > MAX_VALUE for v in values):
-        raise FormError(f"A value can be at most {MAX_VALUE:,} characters long.")
     extras = {row.name: row.extra for row in previous.rows}
     rows = tuple(
         FieldRow(n.strip(), v, extras.get(n.strip(), ()))
@@ -154,7 +157,12 @@ def parse_form(form: Mapping[str, Sequence[str]], previous: UpsertConfig) -> Con
     config = UpsertConfig(
         _single(form, OBJECT).strip(), _single(form, EXTERNAL_ID).strip(), rows, toggles
     )
-    return ConfigurationForm(name, config)
+    problem = None
+    if not name or len(name) > MAX_NAME:
+        problem = f"Give the configuration a name of 1 to {MAX_NAME} characters."
+    elif any(len(v) > MAX_VALUE for v in values):
+        problem = f"A value can be at most {MAX_VALUE:,} characters long."
+    return ConfigurationForm(name, config, problem)
 
 
 def _single(form: Mapping[str, Sequence[str]], key: str) -> str:

@@ -54,7 +54,22 @@ def start_configuration(
     action = configure_forms(web, workflow_url(web, connection_id, workflow))[index]
     response = web.post(action)
     assert response.status_code == 303, text_of(response)
-    return int(response.headers["location"].rsplit("/", 1)[1])
+    return configuration_id(response)
+
+
+def configuration_id(response: httpx.Response) -> int:
+    """The configuration a redirect leads to (/configurations/ID?notice=…)."""
+    match = re.match(r"/configurations/(\d+)", response.headers["location"])
+    assert match, response.headers["location"]
+    return int(match.group(1))
+
+
+def base_version(web: httpx.Client, config: int) -> int:
+    """The version the configuration's form is opened at now."""
+    page = soup(web.get(f"/configurations/{config}"))
+    field = page.find("input", attrs={"name": "base_version"})
+    assert isinstance(field, Tag)
+    return int(str(field["value"]))
 
 
 def form_fields(
@@ -64,10 +79,13 @@ def form_fields(
     rows: list[tuple[str, str]],
     *,
     loaded: bool = True,
+    version: int = 1,
     **toggles: bool,
 ) -> dict[str, Any]:
-    """The fields the configuration form posts, as the browser would send them."""
+    """The fields the configuration form posts, as the browser would send them, opened at
+    `version` (the version a fresh configuration starts at)."""
     fields: dict[str, Any] = {
+        "base_version": str(version),
         "name": name,
         "salesforce_object": obj,
         "salesforce_external_id_field": key,

@@ -53,16 +53,18 @@ def test_configured_steps_show_their_object_and_saved_configurations_link(
     config = start_configuration(web, connection, ACCOUNT_SYNC)
     page = soup(web.get(workflow_url(web, connection, ACCOUNT_SYNC)))
     assert "Account by Domain__c" in page.get_text(" ")
-    link = page.find("a", string="Open saved configuration")
+    link = page.find("a", string="Open its configuration")
     assert isinstance(link, Tag)
     assert link["href"] == f"/configurations/{config}"
+    # One configuration per step: a configured step offers no second one.
+    assert "Configure this step" not in page.get_text(" ")
 
 
 def test_an_unknown_workflow_is_a_plain_message_not_a_crash(web: httpx.Client) -> None:
     connection = add_connection(web)
     response = web.get(f"/connections/{connection}/workflows/no-such-workflow")
-    assert response.status_code == 502
-    assert "no longer exists in Floqer" in text_of(response)
+    assert response.status_code == 404
+    assert "Floqer has no workflow with the id no-such-workflow" in text_of(response)
 
 
 def test_an_unknown_connection_is_404(web: httpx.Client) -> None:

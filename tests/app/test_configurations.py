@@ -1,4 +1,4 @@
-"""Saved configurations: the form's fragments, saving drafts, versions, rename, copy, delete."""
+"""Saved configurations: the form's fragments, saving drafts, versions, rename, delete."""
 
 from __future__ import annotations
 
@@ -78,7 +78,9 @@ def test_an_unknown_object_is_explained_in_the_fields_area(web: httpx.Client) ->
     config = start_configuration(web, add_connection(web))
     response = fragment(web, config, "object-fields", salesforce_object="Spaceship__c")
     assert response.status_code == 200
-    assert "'Spaceship__c' is not an object in the connected org" in text_of(response)
+    assert "The connected org has no object “Spaceship__c”." in text_of(response)
+    near = fragment(web, config, "object-fields", salesforce_object="Acount")
+    assert "Did you mean Account?" in text_of(near)
 
 
 def test_saving_stores_the_exact_body_and_counts_versions(web: httpx.Client) -> None:
@@ -136,15 +138,33 @@ def test_malformed_posts_get_a_plain_answer_and_lose_nothing(web: httpx.Client) 
     doubled = form_fields("x", "Account", "Domain__c", [("Name", "a")])
     doubled["salesforce_object"] = ["Account", "Lead"]
     nameless = form_fields("", "Account", "Domain__c", [("Name", "a")])
-    for data, message in (
-        (uneven, "The field rows arrived incomplete"),
-        (doubled, "The form sent salesforce_object more than once"),
-        (nameless, "Give the configuration a name"),
+    for data, status, message in (
+        (uneven, 400, "The field rows arrived incomplete"),
+        (doubled, 400, "The form sent salesforce_object more than once"),
+        (nameless, 422, "Give the configuration a name"),
     ):
         response = web.post(f"/configurations/{config}/save", data=data)
-        assert response.status_code == 422
+        assert response.status_code == status
         assert message in text_of(response)
     assert text_of(web.get(f"/configurations/{config}")) == before
+
+
+def test_a_draft_that_cannot_be_saved_comes_back_as_typed(web: httpx.Client) -> None:
+    config = start_configuration(web, add_connection(web))
+    rows = [("Email", "{{input.email}}"), ("LastName", "x" * 10_001)]
+    draft = form_fields("Leads", "Contact", "Email", rows, force_update_on_collision=True)
+    response = web.post(f"/configurations/{config}/push", data=draft)
+    assert response.status_code == 422
+    page = soup(response)
+    assert "A value can be at most 10,000 characters long." in page.get_text(" ")
+    names = [str(i["value"]) for i in page.find_all("input", attrs={"name": "field_name"})]
+    values = [str(i["value"]) for i in page.find_all("input", attrs={"name": "field_value"})]
+    assert names == ["Email", "LastName"]
+    assert values == ["{{input.email}}", "x" * 10_001]
+    assert page.find("input", attrs={"name": "salesforce_object"})["value"] == "Contact"  # type: ignore[index]
+    assert page.find("input", attrs={"name": "force_update_on_collision"}).has_attr("checked")  # type: ignore[union-attr]
+    assert page.find("input", attrs={"name": "base_version"})["value"] == "1"  # type: ignore[index]
+    assert "Pushed" not in page.get_text(" ")
 
 
 def test_a_form_that_is_not_a_form_is_a_400_page(web: httpx.Client) -> None:
@@ -158,17 +178,14 @@ def test_a_form_that_is_not_a_form_is_a_400_page(web: httpx.Client) -> None:
     assert "could not be read" in text_of(response)
 
 
-def test_rename_duplicate_and_delete(web: httpx.Client) -> None:
+def test_rename_and_delete(web: httpx.Client) -> None:
     config = start_configuration(web, add_connection(web), ACCOUNT_SYNC)
     web.post(f"/configurations/{config}/rename", data={"name": "Accounts nightly"})
-    copy = web.post(f"/configurations/{config}/duplicate")
-    copy_url = copy.headers["location"].split("?")[0]
-    assert "Copy of Accounts nightly" in text_of(web.get(copy_url))
+    assert "Accounts nightly" in text_of(web.get(f"/configurations/{config}"))
     refused = web.post(f"/configurations/{config}/rename", data={"name": " "})
     assert refused.status_code == 422
     web.post(f"/configurations/{config}/delete")
-    names = [a.get_text() for a in soup(web.get("/")).select("table.list td:first-child a")]
-    assert names == ["Copy of Accounts nightly"]
+    assert "No saved configurations yet." in text_of(web.get("/"))
     assert web.get(f"/configurations/{config}").status_code == 404
 
 

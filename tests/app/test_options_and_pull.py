@@ -57,7 +57,9 @@ def test_options_expire_after_the_ttl(start_app: AppFactory) -> None:
         open_form(web, config, "Lead")
         before = app.sandbox_calls()["options"]
         open_form(web, config, "Lead")
-        assert app.sandbox_calls()["options"] - before == 3
+        # Four: with everything expired, the fields part reads the object list again too
+        # (it checks the chosen object against the org's own names).
+        assert app.sandbox_calls()["options"] - before == 4
 
 
 def test_pull_shows_each_difference_and_takes_floqers_version(
@@ -66,7 +68,7 @@ def test_pull_shows_each_difference_and_takes_floqers_version(
     config = start_configuration(web, add_connection(web), ACCOUNT_SYNC)
     page = web.get(f"/configurations/{config}")
     with app.sandbox_api() as api:
-        changed = api.put(
+        changed = api.patch(
             curl_path(page),
             json={
                 "inputs": {
@@ -92,7 +94,7 @@ def test_pull_shows_each_difference_and_takes_floqers_version(
         ["Field Phone", "(not mapped)", "+1 555 0100 [label: Main phone]"],
         ["Ignore empty values", "On", "Off"],
     ]
-    taken = web.post(f"/configurations/{config}/take-floqer-version")
+    taken = web.post(f"/configurations/{config}/take-floqer-version", data={"base_version": "1"})
     assert taken.headers["location"].endswith("notice=took-floqer-v2")
     assert "No difference" in text_of(web.post(f"/configurations/{config}/pull"))
     assert '"label": "Main phone"' in text_of(web.get(f"/configurations/{config}"))
@@ -118,6 +120,65 @@ def test_unknown_pages_and_methods_get_plain_pages(web: httpx.Client) -> None:
     assert "There is no page at this address." in text_of(missing)
     wrong = web.get("/configurations/1/push")
     assert wrong.status_code == 405
-    bad_id = web.get("/configurations/abc")
-    assert bad_id.status_code == 400
-    assert "could not be read" in text_of(bad_id)
+    for bad_id in ("abc", str(2**64), "-1", "0"):
+        answer = web.get(f"/configurations/{bad_id}")
+        assert answer.status_code == 404, bad_id
+        assert "Traceback" not in answer.text
+
+
+def test_case_variants_of_an_object_share_one_cache_entry(
+    app: RunningApp, web: httpx.Client
+) -> None:
+    config = start_configuration(web, add_connection(web))
+    open_form(web, config, "Account")
+    before = app.sandbox_calls()["options"]
+    for typed in ("account", "ACCOUNT", "aCcOuNt", "Account", "account "):
+        page = soup(
+            web.get(
+                f"/configurations/{config}/fragments/object-fields",
+                params={"salesforce_object": typed},
+            )
+        )
+        assert "Each row sets one Account field" in page.get_text(" ")
+    assert app.sandbox_calls()["options"] == before  # no new entry, no new call
+    # A name the org does not have never reaches Floqer at all.
+    for typed in (f"Nope{n}__c" for n in range(20)):
+        web.get(
+            f"/configurations/{config}/fragments/object-fields",
+            params={"salesforce_object": typed},
+        )
+    assert app.sandbox_calls()["options"] == before
+
+
+def test_when_floqer_is_down_the_form_keeps_the_last_good_metadata_with_its_age(
+    start_app: AppFactory,
+) -> None:
+    from webapp.sandbox import create_sandbox_app
+    from webapp.serving import BackgroundServer
+
+    sandbox = BackgroundServer(create_sandbox_app()).start()
+    app = start_app(floqer_base_url=f"{sandbox.url}/api/v1", options_cache_seconds=0.001)
+    with app.signed_in() as web:
+        config = start_configuration(web, add_connection(web), ACCOUNT_SYNC)
+        open_form(web, config, "Account")
+        sandbox.stop()  # Floqer goes down; the cached lists are past their TTL
+        fields = soup(
+            web.get(
+                f"/configurations/{config}/fragments/object-fields",
+                params={"salesforce_object": "Account"},
+            )
+        )
+    text = " ".join(fields.get_text(" ").split())
+    assert "Field details as of less than a minute ago: Floqer did not answer just now." in text
+    assert [str(i["value"]) for i in fields.find_all("input", attrs={"name": "field_name"})] == [
+        "Domain__c",
+        "Name",
+        "Website",
+        "Customer_Since__c",
+    ]
+    assert fields.select("datalist#sf-fields option")  # the field list is still offered
+    status = fields.find(id="floqer-status")
+    assert status is not None
+    assert status.get("hx-swap-oob") == "true"
+    assert "could not reach Floqer" in status.get_text(" ")
+    assert text.count("could not reach Floqer") == 1

@@ -105,7 +105,7 @@ def test_the_same_form_submitted_twice_pushes_once(app: RunningApp, web: httpx.C
     for _ in range(3):
         web.post(f"/configurations/{config}/push", data=fields)
     configure_calls = [
-        n for call, n in app.sandbox_calls()["by_call"].items() if call.startswith("PUT ")
+        n for call, n in app.sandbox_calls()["by_call"].items() if call.startswith("PATCH ")
     ]
     assert configure_calls == [1]
     rows = soup(web.get(f"/configurations/{config}")).select("#history-title ~ table tbody tr")
@@ -120,4 +120,4 @@ def test_a_new_form_pushes_again(app: RunningApp, web: httpx.Client) -> None:
         assert nonce
         web.post(f"/configurations/{config}/push", data={**FIELDS, "push_nonce": nonce.group(1)})
     calls = app.sandbox_calls()["by_call"]
-    assert sum(n for call, n in calls.items() if call.startswith("PUT ")) == 2
+    assert sum(n for call, n in calls.items() if call.startswith("PATCH ")) == 2

@@ -231,9 +231,9 @@ def sandbox_inputs(app: RunningApp, path: str) -> dict[str, Any]:
     return {i["name"]: i["value"] for i in action["inputs"] if "value" in i}
 
 
-def configure_puts(app: RunningApp) -> dict[str, int]:
+def configure_patches(app: RunningApp) -> dict[str, int]:
     calls: dict[str, int] = app.sandbox_calls()["by_call"]
-    return {call: n for call, n in calls.items() if call.startswith("PUT ")}
+    return {call: n for call, n in calls.items() if call.startswith("PATCH ")}
 
 
 def tab_to(page: Page, target: Locator, limit: int = 80) -> None:

@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.app.flows import ACCOUNT_SYNC
 from tests.browser.conftest import (
-    ERROR_ANSWER_LOGS,
     ConsoleWatch,
     choose_object,
     external_id,
@@ -35,20 +35,25 @@ ROWS = [
 ]
 
 
-def test_a_424_is_shown_in_the_object_pickers_place(
+def test_a_424_is_said_once_and_the_saved_configuration_stays_readable(
     page: Page, app: RunningApp, console: ConsoleWatch
 ) -> None:
-    # Who-am-I and get-action are not Salesforce calls, so the 424 key connects and the step
-    # is configured; the object options answer 424, which the app turns into an error block
-    # answered with status 502. Chromium and htmx each log that error answer.
-    console.expect(*ERROR_ANSWER_LOGS)
-    open_configuration(page, app, key="floq_sandbox_424")
+    # Who-am-I and the action chain are not Salesforce calls, so the 424 key connects and
+    # the step is configured; every options call answers 424. The picker keeps the saved
+    # object, the fields part keeps the saved rows, and Floqer's refusal is said once.
+    open_configuration(page, app, key="floq_sandbox_424", workflow=ACCOUNT_SYNC)
 
-    picker = page.locator("#object-picker")
-    expect(picker.get_by_role("alert")).to_contain_text(OWNER_MESSAGE)
-    expect(picker).not_to_contain_text("Loading Salesforce objects")
-    expect(object_input(page)).to_have_count(0)
+    status = page.locator("#floqer-status")
+    expect(status.get_by_role("alert")).to_have_text(re.compile(re.escape(OWNER_MESSAGE)))
     expect(page.get_by_role("alert")).to_have_count(1)
+    expect(page.get_by_text(OWNER_MESSAGE)).to_have_count(1)
+    expect(object_input(page)).to_have_value("Account")
+    expect(object_input(page)).not_to_be_editable()
+    expect(external_id(page)).to_have_value("Domain__c")
+    expect(field_inputs(page)).to_have_count(4)  # Account sync's four saved rows
+    expect(field_inputs(page).first).to_have_value("Domain__c")
+    expect(field_inputs(page).first).to_be_editable()
+    expect(page.get_by_text("Field details could not be loaded")).to_be_visible()
     snapshot(page, "configuration-424")
 
 

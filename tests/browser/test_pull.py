@@ -20,7 +20,7 @@ def test_pull_from_floqer_can_be_pressed_again_after_a_pull(page: Page, app: Run
 
     # Someone configures the step in Floqer meanwhile; pulling again must show it.
     with app.sandbox_api() as api:
-        answer = api.put(
+        answer = api.patch(
             step_path(page),
             json={
                 "inputs": {

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from tests.app.flows import CONTACT_ROWS
 from tests.browser.conftest import (
     choose_object,
-    configure_puts,
+    configure_patches,
     external_id,
     fields_loaded_for,
     fill_rows,
@@ -25,7 +25,7 @@ def test_a_double_click_on_push_pushes_once(page: Page, app: RunningApp) -> None
     choose_object(page, "Contact")
     external_id(page).select_option("Email")
     fill_rows(page, CONTACT_ROWS)
-    assert configure_puts(app) == {}
+    assert configure_patches(app) == {}
     posts: list[str] = []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
 
@@ -36,5 +36,5 @@ def test_a_double_click_on_push_pushes_once(page: Page, app: RunningApp) -> None
     history = page.get_by_role("region", name="Push history")
     expect(history.get_by_role("row")).to_have_count(2)  # the header row and one push
     expect(history.get_by_role("row").nth(1)).to_contain_text("Pushed")
-    assert configure_puts(app) == {f"PUT /api/v1{step_path(page)}": 1}
+    assert configure_patches(app) == {f"PATCH /api/v1{step_path(page)}": 1}
     assert [url.removeprefix(app.url) for url in posts] == ["/configurations/1/push"]

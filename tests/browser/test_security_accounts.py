@@ -20,7 +20,7 @@ from tests.browser.conftest import (
     ARTIFACTS,
     REPORTS,
     ConsoleWatch,
-    configure_puts,
+    configure_patches,
     external_id,
     field_inputs,
     fields_loaded_for,
@@ -339,12 +339,12 @@ def test_a_viewer_reads_everything_read_only_without_admin_links_and_the_server_
     page.reload()
     expect(page.get_by_role("heading", name="Accounts by domain", level=1)).to_be_visible()
     expect(page.get_by_text(re.compile(r"^v2 · "))).to_be_visible()  # still the admin's v2
-    assert configure_puts(app) == {}
+    assert configure_patches(app) == {}
 
     main_nav(page).get_by_role("link", name="Configurations").click()
     row = page.get_by_role("row").filter(has_text="Accounts by domain")
     expect(row.get_by_role("cell").last).to_have_text("read only")
-    for name in ("Rename", "Duplicate", "Delete", "New configuration"):
+    for name in ("Rename", "Use as template", "Delete", "New configuration"):
         expect(page.get_by_text(name, exact=True)).to_have_count(0)
 
     main_nav(page).get_by_role("link", name="Connections").click()
@@ -353,9 +353,11 @@ def test_a_viewer_reads_everything_read_only_without_admin_links_and_the_server_
     expect(page.get_by_text("Delete connection", exact=True)).to_have_count(0)
     page.get_by_role("link", name="Browse workflows").click()
     page.get_by_role("link", name=INBOUND).click()
-    expect(page.get_by_role("link", name="Open saved configuration")).to_be_visible()
+    expect(page.get_by_role("link", name="Open its configuration")).to_be_visible()
     expect(page.get_by_role("button", name="Configure this step")).to_have_count(0)
-    expect(page.get_by_role("button", name="Add upsert step")).to_have_count(0)
+    expect(page.get_by_role("button", name=re.compile("Add (another )?upsert step"))).to_have_count(
+        0
+    )
 
     for path in ("/users", "/audit"):
         page.goto(f"{app.url}{path}")

@@ -314,7 +314,7 @@ def walk(page: Page, app: RunningApp, watch: Watch, check: Check) -> None:
     changed = [dict(item) for item in inputs["add_fields_and_their_values"]]
     changed[1]["value"], changed[2]["value"] = SVG, DATA_URL
     with app.sandbox_api() as api:
-        answer = api.put(path, json={"inputs": {"add_fields_and_their_values": changed}})
+        answer = api.patch(path, json={"inputs": {"add_fields_and_their_values": changed}})
     assert answer.status_code == 200, answer.text
     page.get_by_role("button", name="Pull from Floqer").click()
     differences = page.get_by_role("table").filter(has_text="difference(s)")

@@ -40,7 +40,7 @@ def enrich_step_id(api: httpx.Client) -> str:
 
 
 def configure(api: httpx.Client, step: str, **inputs: Any) -> httpx.Response:
-    return api.put(step, json={"inputs": inputs})
+    return api.patch(step, json={"inputs": inputs})
 
 
 def upsert_inputs(obj: str, key: str, fields: dict[str, Any], **flags: bool) -> dict[str, Any]:

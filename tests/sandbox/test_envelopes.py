@@ -62,7 +62,9 @@ def test_wrong_method_is_405_in_the_envelope(api: httpx.Client) -> None:
 
 def test_malformed_json_is_400_naming_the_body(api: httpx.Client) -> None:
     step = upsert_step(api)
-    response = api.put(step, content=b'{"inputs": {', headers={"Content-Type": "application/json"})
+    response = api.patch(
+        step, content=b'{"inputs": {', headers={"Content-Type": "application/json"}
+    )
     body = assert_error(response, 400)
     assert body["message"] == "Malformed JSON body"
     assert body["errors"][0]["code"] == "json_invalid"  # type: ignore[index]
@@ -79,13 +81,15 @@ def test_malformed_json_is_400_naming_the_body(api: httpx.Client) -> None:
 def test_wrong_body_types_are_400_with_the_field(
     api: httpx.Client, payload: object, field: str
 ) -> None:
-    body = assert_error(api.put(upsert_step(api), json=payload), 400)
+    body = assert_error(api.patch(upsert_step(api), json=payload), 400)
     assert [e["field"] for e in body["errors"]] == [field]  # type: ignore[attr-defined]
 
 
 def test_body_over_one_megabyte_is_413(api: httpx.Client) -> None:
     huge = b'{"inputs": {"salesforce_object": "' + b"A" * (1024 * 1024) + b'"}}'
-    response = api.put(upsert_step(api), content=huge, headers={"Content-Type": "application/json"})
+    response = api.patch(
+        upsert_step(api), content=huge, headers={"Content-Type": "application/json"}
+    )
     assert_error(response, 413)
 
 
@@ -104,5 +108,5 @@ def test_chunked_body_over_one_megabyte_is_413(api: httpx.Client) -> None:
 def test_a_refused_request_changes_nothing(api: httpx.Client) -> None:
     step = upsert_step(api)
     before = data(api.get(step))
-    api.put(step, json={"inputs": {"salesforce_object": "Nope", "ignore_empty_values": "yes"}})
+    api.patch(step, json={"inputs": {"salesforce_object": "Nope", "ignore_empty_values": "yes"}})
     assert data(api.get(step)) == before

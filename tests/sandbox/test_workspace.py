@@ -35,7 +35,10 @@ def test_overview_puts_the_main_sheet_first_with_the_workflows_id(api: httpx.Cli
     wid = workflow_id(api, INBOUND)
     overview = data(api.get(f"/workflows/{wid}"))
     assert overview["is_owner"] is True
-    assert isinstance(overview["shared_users"], list)
+    assert overview["shared_users"] == []
+    # Floqer's WorkflowOverview: the e-mails the workflow is shared with, as plain strings.
+    shared = data(api.get(f"/workflows/{workflow_id(api, ACCOUNT_SYNC)}"))["shared_users"]
+    assert shared == ["priya.raman@acme.example"]
     main, extra = overview["sheets"]
     assert main["is_main_sheet"] is True
     assert main["sheet_id"] == wid
@@ -67,7 +70,10 @@ def test_action_chain_starts_with_the_input_node(api: httpx.Client) -> None:
     assert outputs["industry"]["reference"] == f"{{{{{aiid}.industry}}}}"
     techs = outputs["technologies"]
     assert techs["type"] == "list"
-    assert techs["columns"][0]["reference"] == f"{{{{{aiid}.technologies.name}}}}"
+    # Floqer's ActionOutput: a list column's token sits under structured_array_reference.
+    column = techs["columns"][0]
+    assert column["structured_array_reference"] == f"{{{{{aiid}.technologies.name}}}}"
+    assert "inputs" not in inputs  # absent on the input node, as Floqer's docs say
     assert upsert["action_id"] == "salesforce_upsert_record"
     assert upsert["inputs"] == {}
 

@@ -130,7 +130,13 @@ ERRORS: dict[str, Callable[[Scene], httpx.Response]] = {
     "405 wrong method": lambda s: ask(
         s.world.client(ADMIN), f"/configurations/{s.world.params['configuration_id']}/push"
     ),
-    "400 unreadable address": lambda s: ask(s.world.client(ADMIN), "/configurations/abc"),
+    "404 an id that names nothing": lambda s: ask(s.world.client(ADMIN), "/configurations/abc"),
+    "400 a foreign host": lambda s: ask(
+        s.world.client(ADMIN, {"Host": "rebind.attacker.example"}), "/"
+    ),
+    "413 a body over the cap": lambda s: ask(
+        s.world.client(ADMIN, {"X-CSRF-Token": ADMIN.csrf}), "/connections", label="x" * 2**21
+    ),
     "401 signed out fragment": lambda s: ask(s.world.client(), fragment_of(s)),
     "303 signed out page": lambda s: ask(s.world.client(), "/connections"),
     "403 role": lambda s: ask(s.world.client(VIEWER), "/users"),

@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.app.flows import CONTACT_ROWS, form_fields, start_configuration
+from tests.app.flows import CONTACT_ROWS, base_version, form_fields, start_configuration
 from tests.conftest import ADMIN_EMAIL, SESSION_TOKEN, TEST_PASSWORD, TEST_SECRET
 from tests.conftest import add_signed_in_user as add_user_with_session
 from tests.deploy import free_port
@@ -52,7 +52,7 @@ FAULT_KEYS = (
 )
 SCANNER = Member("scanner@acme.example", "admin", "scanner-session-token-0123456789", "scan-csrf")
 VALID = form_fields("Scanned", "Contact", "Email", CONTACT_ROWS)
-REJECTED = form_fields("Scanned", "Contact", "Email", [*CONTACT_ROWS, ("Shoe_Size__c", "42")])
+REJECTED_ROWS = [*CONTACT_ROWS, ("Shoe_Size__c", "42")]
 
 
 def needles(key: str) -> set[str]:
@@ -149,20 +149,22 @@ def exercise_configuration(client: httpx.Client, config: int) -> None:
         f"{page}/fragments/field-row",
     ):
         client.get(path)
-    client.post(f"{page}/save", data=VALID)
-    client.post(f"{page}/push", data=VALID)
-    client.post(f"{page}/push", data=REJECTED)
+    for action, rows in (("save", CONTACT_ROWS), ("push", CONTACT_ROWS), ("push", REJECTED_ROWS)):
+        draft = form_fields(
+            "Scanned", "Contact", "Email", rows, version=base_version(client, config)
+        )
+        client.post(f"{page}/{action}", data=draft)
+    client.post(f"{page}/push", data=VALID)  # opened at version 1: the conflict page
     client.post(f"{page}/pull")
-    client.post(f"{page}/take-floqer-version")
+    client.post(f"{page}/take-floqer-version", data={"base_version": "1"})
     client.post(f"{page}/refresh-options")
     client.get(page)
     client.get(f"{page}/fragments/object-fields?salesforce_object=Contact")
 
 
-def switched_copy(client: httpx.Client, config: int, connection: int) -> int:
-    copy = created_id(client.post(f"/configurations/{config}/duplicate"), r"/configurations/(\d+)")
-    client.post(f"/configurations/{copy}/connection", data={"connection_id": str(connection)})
-    return copy
+def switched(client: httpx.Client, config: int, connection: int) -> int:
+    client.post(f"/configurations/{config}/connection", data={"connection_id": str(connection)})
+    return config
 
 
 def every_get_route(client: httpx.Client, params: dict[str, str]) -> None:
@@ -224,11 +226,12 @@ def test_a_stored_key_appears_in_no_response_header_log_line_or_file(
     every_get_route(recorder.client(app.url, VIEWER), params)
     every_get_route(recorder.client(app.url, None), params)
 
-    # Every failure Floqer can answer with, each on a copy that uses the failing key.
+    # Every failure Floqer can answer with, the configuration switched to each failing key.
     for connection in faults.values():
         admin.get(f"/connections/{connection}/workflows")
         admin.get(f"/connections/{connection}/workflows/{params['workflow_id']}")
-        exercise_configuration(admin, switched_copy(admin, config, connection))
+        exercise_configuration(admin, switched(admin, config, connection))
+    switched(admin, config, scan)
 
     # A timeout of the scan key itself: the same database, served by an app whose Floqer is slow.
     slow = launch.app(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
@@ -27,6 +28,8 @@ from tests.security.helpers import (
     sqlite_time,
     user_id,
 )
+from webapp.services.accounts import MAX_ACCOUNT_FAILURES, MAX_ADDRESS_FAILURES
+from webapp.services.audit import REPEATS_LOGGED_ONE_BY_ONE
 
 WRONG = "not the password at all"
 REFUSED = "Wrong email or password, or too many attempts"
@@ -302,9 +305,10 @@ def test_parallel_guesses_are_all_counted_and_leave_the_account_throttled(
 
     assert answers == [401] * 10
     # Each attempt is counted before its password is checked, so parallel guesses see
-    # each other and no burst gets more than five checks in.
+    # each other and no burst gets more than five checks in; once over the limit, further
+    # attempts are refused without being counted again (the table stays bounded).
     counted = all_rows(app, "SELECT id FROM login_failures WHERE subject LIKE 'account:%'")
-    assert len(counted) == 10
+    assert MAX_ACCOUNT_FAILURES + 1 <= len(counted) <= 10
     with browser(app) as client:
         assert sign_in(client, ADMIN_EMAIL).status_code == 401
 
@@ -385,3 +389,38 @@ def test_a_deleted_user_is_signed_out_at_once(app: RunningApp) -> None:
     assert len(all_rows(app, "SELECT id FROM sessions")) == 1  # the admin's, untouched
     with app.signed_in(SESSION_TOKEN) as admin:
         assert VIEWER.email not in page_text(admin.get("/users"))
+
+
+def test_a_flood_of_failed_sign_ins_stays_bounded_and_leaves_real_events_on_the_log(
+    app: RunningApp,
+) -> None:
+    with browser(app) as client:
+        answers = {sign_in(client, f"guess{n}@acme.example", WRONG).status_code for n in range(60)}
+    assert answers == {401}
+    # Counted per address up to just past the limit, then refused without a new row.
+    rows = all_rows(app, "SELECT subject FROM login_failures WHERE subject LIKE 'address:%'")
+    assert len(rows) == MAX_ADDRESS_FAILURES + 1
+    # The audit log keeps a few one by one, then one summary row that counts the rest.
+    events = all_rows(
+        app,
+        "SELECT action, count, detail FROM audit_events WHERE action LIKE 'failed login%' "
+        "ORDER BY id",
+    )
+    assert len(events) == REPEATS_LOGGED_ONE_BY_ONE + 1
+    summary = events[-1]
+    assert summary["action"] == "failed logins (repeated)"
+    assert summary["count"] == 60 - REPEATS_LOGGED_ONE_BY_ONE
+    assert "the latest as guess59@acme.example" in summary["detail"]
+
+
+def test_failures_older_than_the_window_are_deleted_at_the_next_attempt(app: RunningApp) -> None:
+    old = (datetime.now(UTC) - timedelta(hours=2)).replace(tzinfo=None).isoformat(" ")
+    with sqlite3.connect(app.settings.data_dir / "webapp.db") as db:
+        db.executemany(
+            "INSERT INTO login_failures (subject, failed_at) VALUES (?, ?)",
+            [(f"address:10.0.0.{n}", old) for n in range(500)],
+        )
+    with browser(app) as client:
+        assert sign_in(client, ADMIN_EMAIL, WRONG).status_code == 401
+    left = all_rows(app, "SELECT subject FROM login_failures")
+    assert sorted(r["subject"] for r in left) == [f"account:{ADMIN_EMAIL}", "address:127.0.0.1"]

@@ -72,13 +72,30 @@ def test_parse_form_keeps_extra_keys_of_a_field_it_had_before() -> None:
     "form",
     [
         {"name": ["n"], "field_name": ["A"] * 501, "field_value": ["v"] * 501},
-        {"name": ["n"], "field_name": ["A"], "field_value": ["v" * 10_001]},
-        {"name": ["n" * 201]},
+        {"name": ["n"], "field_name": ["A", "B"], "field_value": ["v"]},
+        {"name": ["n", "m"]},
     ],
 )
-def test_parse_form_refuses_what_it_cannot_store(form: dict[str, list[str]]) -> None:
+def test_parse_form_refuses_what_no_page_sends(form: dict[str, list[str]]) -> None:
     with pytest.raises(FormError):
         parse_form(form, UpsertConfig())
+
+
+@pytest.mark.parametrize(
+    ("form", "problem"),
+    [
+        ({"name": ["n"], "field_name": ["A"], "field_value": ["v" * 10_001]}, "10,000"),
+        ({"name": ["n" * 201]}, "a name of 1 to 200"),
+        ({"name": ["  "], "field_name": ["A"], "field_value": ["v"]}, "a name of 1 to 200"),
+    ],
+)
+def test_a_mistake_a_person_can_make_comes_back_with_the_draft(
+    form: dict[str, list[str]], problem: str
+) -> None:
+    parsed = parse_form(form, UpsertConfig())
+    assert parsed.problem is not None
+    assert problem in parsed.problem
+    assert [row.name for row in parsed.config.rows] == form.get("field_name", [])
 
 
 def test_problems_land_on_their_control_row_or_the_general_list() -> None:

@@ -3,6 +3,8 @@
 from webapp.floqer.client import ENDPOINTS, Endpoint, FloqerClient, build_http_client
 from webapp.floqer.errors import (
     FloqerBadRequest,
+    FloqerBusy,
+    FloqerConnectionLost,
     FloqerConnectionOwnedElsewhere,
     FloqerError,
     FloqerForbidden,
@@ -16,6 +18,7 @@ from webapp.floqer.errors import (
     FloqerUnexpectedAnswer,
     FloqerUnreachable,
 )
+from webapp.floqer.limits import FloqerGate
 from webapp.floqer.models import (
     ActionInput,
     ActionInstance,
@@ -24,6 +27,7 @@ from webapp.floqer.models import (
     FieldOption,
     FieldProblem,
     FloqerUser,
+    OutputColumn,
     OutputRef,
     RowCell,
     SheetRow,
@@ -42,10 +46,13 @@ __all__ = [
     "FieldOption",
     "FieldProblem",
     "FloqerBadRequest",
+    "FloqerBusy",
     "FloqerClient",
+    "FloqerConnectionLost",
     "FloqerConnectionOwnedElsewhere",
     "FloqerError",
     "FloqerForbidden",
+    "FloqerGate",
     "FloqerNotFound",
     "FloqerRateLimited",
     "FloqerSalesforceNotConnected",
@@ -56,6 +63,7 @@ __all__ = [
     "FloqerUnexpectedAnswer",
     "FloqerUnreachable",
     "FloqerUser",
+    "OutputColumn",
     "OutputRef",
     "RowCell",
     "SheetRow",

@@ -10,15 +10,17 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from types import MappingProxyType
-from typing import Any, Final, Literal, NamedTuple, TypeVar
+from typing import Annotated, Any, Final, Literal, NamedTuple, TypeVar
 from urllib.parse import quote
 
 import httpx
 from pydantic import TypeAdapter, ValidationError
 
 from webapp.floqer.errors import (
+    FloqerConnectionLost,
     FloqerError,
     FloqerNotFound,
     FloqerTimeout,
@@ -27,6 +29,7 @@ from webapp.floqer.errors import (
     FloqerUnreachable,
     error_for_answer,
 )
+from webapp.floqer.limits import FloqerGate, deadline, deadline_transport
 from webapp.floqer.models import (
     ActionInstance,
     ActionNode,
@@ -37,6 +40,7 @@ from webapp.floqer.models import (
     FloqerUser,
     RowPage,
     SheetRow,
+    ValidItems,
     WorkflowOverview,
     WorkflowSummary,
 )
@@ -47,7 +51,6 @@ RunAfterAdd = Literal["none", "first_10", "all"]
 log = logging.getLogger("webapp.floqer")
 
 USER_AGENT = "floqer-upsert-configurator/0.1"
-CONNECT_TIMEOUT_SECONDS = 5.0
 
 
 class Endpoint(NamedTuple):
@@ -69,8 +72,8 @@ ENDPOINTS: Final[Mapping[str, Endpoint]] = MappingProxyType(
         "workflow": Endpoint("GET", "/workflows/{workflow_id}", "doc"),
         "action_chain": Endpoint("GET", _SHEET + "/actions", "ours"),
         "add_action": Endpoint("POST", _SHEET + "/actions", "ours"),
-        "get_action": Endpoint("GET", _ACTION, "ours"),
-        "configure": Endpoint("PUT", _ACTION, "ours"),
+        # Floqer's action pages: "Configure Action body (PATCH /api/v1/workflows/…)".
+        "configure": Endpoint("PATCH", _ACTION, "doc"),
         "field_options": Endpoint("POST", _ACTION + "/options/{field_name}", "doc"),
         "add_rows": Endpoint("POST", _SHEET + "/rows", "doc"),
         "list_rows": Endpoint("POST", _SHEET + "/rows/list", "doc"),
@@ -78,14 +81,15 @@ ENDPOINTS: Final[Mapping[str, Endpoint]] = MappingProxyType(
 )
 
 _USER = TypeAdapter(FloqerUser)
-_WORKFLOWS = TypeAdapter(list[WorkflowSummary])
+# A list item without what the app needs (an id) is dropped, not fatal to the whole list.
+_WORKFLOWS = TypeAdapter(Annotated[list[WorkflowSummary], ValidItems])
 _OVERVIEW = TypeAdapter(WorkflowOverview)
-_CHAIN = TypeAdapter(list[ActionNode])
+_CHAIN = TypeAdapter(Annotated[list[ActionNode], ValidItems])
 _ACTION_INSTANCE = TypeAdapter(ActionInstance)
-# The {"options": [...]} wrapper is ours; the items' shape is Floqer's (contract 2).
 _OPTIONS = TypeAdapter(FieldOptions)
 _ADDED_ROWS = TypeAdapter(AddedRows)
 _ROW_PAGE = TypeAdapter(RowPage)
+_ANYTHING = TypeAdapter(Any)
 # A header value must be visible ASCII; anything else could never be a Floqer key.
 _HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
 
@@ -93,22 +97,39 @@ _HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
 def build_http_client(
     base_url: str, timeout_seconds: float, transport: httpx.BaseTransport | None = None
 ) -> httpx.Client:
-    """The app's one long-lived client for Floqer: explicit timeouts, redirects never followed."""
+    """The app's one long-lived client for Floqer: explicit timeouts, redirects never followed.
+
+    Each operation's timeout is the whole budget; `deadline()` in FloqerClient clamps them
+    so that a call as a whole, connect to last byte, ends within it.
+    """
     return httpx.Client(
         base_url=base_url,
-        timeout=httpx.Timeout(timeout_seconds, connect=CONNECT_TIMEOUT_SECONDS),
+        timeout=httpx.Timeout(timeout_seconds),
         follow_redirects=False,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-        transport=transport,
+        transport=transport or deadline_transport(base_url),
     )
 
 
 class FloqerClient:
-    """Floqer's API for one API key, over the app's shared httpx client."""
+    """Floqer's API for one API key, over the app's shared httpx client.
 
-    def __init__(self, http: httpx.Client, api_key: str) -> None:
+    Every call ends within `deadline_seconds` (waiting for a slot of the gate included).
+    """
+
+    def __init__(
+        self,
+        http: httpx.Client,
+        api_key: str,
+        *,
+        gate: FloqerGate | None = None,
+        deadline_seconds: float | None = None,
+    ) -> None:
         self._http = http
         self._api_key = api_key.strip()
+        self._gate = gate
+        timeout = http.timeout.read if http.timeout.read is not None else 15.0
+        self._deadline_seconds = deadline_seconds or timeout
 
     def __repr__(self) -> str:
         # Never the key: a repr ends up in logs and tracebacks.
@@ -121,11 +142,13 @@ class FloqerClient:
         return self._call("list_workflows", _WORKFLOWS, {})
 
     def workflow(self, workflow_id: str) -> WorkflowOverview:
-        return self._call("workflow", _OVERVIEW, {"workflow_id": workflow_id})
+        what = f"workflow with the id {workflow_id}"
+        return self._call("workflow", _OVERVIEW, {"workflow_id": workflow_id}, what=what)
 
     def action_chain(self, workflow_id: str, sheet_id: str) -> list[ActionNode]:
         ids = {"workflow_id": workflow_id, "sheet_id": sheet_id}
-        return self._call("action_chain", _CHAIN, ids)
+        what = f"sheet {sheet_id} in workflow {workflow_id}"
+        return self._call("action_chain", _CHAIN, ids, what=what)
 
     def add_action(
         self,
@@ -134,20 +157,20 @@ class FloqerClient:
         action_id: str,
         after: str | None = None,
         name: str | None = None,
-    ) -> ActionInstance:
+    ) -> str | None:
+        """Add a step; its action_instance_id when Floqer's answer names it."""
         body: dict[str, Any] = {"action_id": action_id}
         if after is not None:
             body["after"] = after
         if name is not None:
             body["name"] = name
         ids = {"workflow_id": workflow_id, "sheet_id": sheet_id}
-        return self._call("add_action", _ACTION_INSTANCE, ids, body)
-
-    def get_action(
-        self, workflow_id: str, sheet_id: str, action_instance_id: str
-    ) -> ActionInstance:
-        ids = _action_ids(workflow_id, sheet_id, action_instance_id)
-        return self._call("get_action", _ACTION_INSTANCE, ids)
+        what = f"sheet {sheet_id} in workflow {workflow_id}"
+        data = self._call("add_action", _ANYTHING, ids, body, what=what)
+        try:
+            return _ACTION_INSTANCE.validate_python(data).action_instance_id
+        except ValidationError:
+            return None  # added all the same; the page just cannot point at it
 
     def field_options(
         self,
@@ -159,14 +182,20 @@ class FloqerClient:
     ) -> list[FieldOption]:
         ids = {**_action_ids(workflow_id, sheet_id, action_instance_id), "field_name": field_name}
         body: dict[str, Any] = {} if context is None else {"context": context}
-        return self._call("field_options", _OPTIONS, ids, body).options
+        what = _step(workflow_id, sheet_id, action_instance_id)
+        return self._call("field_options", _OPTIONS, ids, body, what=what).options
 
     def configure(
         self, workflow_id: str, sheet_id: str, action_instance_id: str, inputs: dict[str, Any]
-    ) -> ActionInstance:
-        """Floqer's configure is a partial update: inputs left out keep their value."""
+    ) -> None:
+        """Floqer's configure is a partial update: inputs left out keep their value.
+
+        The answer's content is not used (its shape is not documented): a success status
+        with a readable body is the acceptance.
+        """
         ids = _action_ids(workflow_id, sheet_id, action_instance_id)
-        return self._call("configure", _ACTION_INSTANCE, ids, {"inputs": inputs})
+        what = _step(workflow_id, sheet_id, action_instance_id)
+        self._call("configure", _ANYTHING, ids, {"inputs": inputs}, what=what, places=True)
 
     def add_rows(
         self,
@@ -179,24 +208,33 @@ class FloqerClient:
         """Against real Floqer a run writes to Salesforce, hence no default for the run."""
         ids = {"workflow_id": workflow_id, "sheet_id": sheet_id}
         body = {"rows": rows, "run_after_add": run_after_add}
-        return self._call("add_rows", _ADDED_ROWS, ids, body)
+        what = f"sheet {sheet_id} in workflow {workflow_id}"
+        return self._call("add_rows", _ADDED_ROWS, ids, body, what=what)
 
     def list_rows(self, workflow_id: str, sheet_id: str, row_ids: list[str]) -> list[SheetRow]:
         ids = {"workflow_id": workflow_id, "sheet_id": sheet_id}
-        return self._call("list_rows", _ROW_PAGE, ids, {"row_ids": row_ids}).rows
+        what = f"sheet {sheet_id} in workflow {workflow_id}"
+        return self._call("list_rows", _ROW_PAGE, ids, {"row_ids": row_ids}, what=what).rows
 
     def _call(
-        self, operation: str, shape: TypeAdapter[T], ids: Mapping[str, str], body: Any = None
+        self,
+        operation: str,
+        shape: TypeAdapter[T],
+        ids: Mapping[str, str],
+        body: Any = None,
+        *,
+        what: str = "",
+        places: bool = False,
     ) -> T:
         endpoint = ENDPOINTS[operation]
         path = endpoint.path.format_map({name: _segment(v) for name, v in ids.items()})
         response = self._send(operation, endpoint.method, path, body)
-        data = _data(response, names_a_resource=bool(ids))
+        data = _data(response, what=what, places_problems=places)
         try:
             return shape.validate_python(data)
         except ValidationError:
             # Raised outside the handler: pydantic's details are for us, not the page.
-            failure = FloqerUnexpectedAnswer(status=response.status_code)
+            failure = FloqerUnexpectedAnswer(status=response.status_code, accepted=True)
         raise failure
 
     def _send(self, operation: str, method: str, path: str, body: Any) -> httpx.Response:
@@ -205,18 +243,19 @@ class FloqerClient:
         started = time.perf_counter()
         response: httpx.Response | None = None
         failure: FloqerError | None = None
-        try:
-            response = self._http.request(
-                method,
-                path,
-                json=body,
-                headers={"Authorization": f"Bearer {self._api_key}"},
-                # Even if the shared client follows redirects, a Floqer call must not:
-                # a redirect means a wrong base URL, and the key must not travel on.
-                follow_redirects=False,
-            )
-        except (httpx.RequestError, httpx.InvalidURL) as exc:
-            failure = _transport_failure(exc)
+        with deadline(self._deadline_seconds) as ends, self._slot(ends):
+            try:
+                response = self._http.request(
+                    method,
+                    path,
+                    json=body,
+                    headers={"Authorization": f"Bearer {self._api_key}"},
+                    # Even if the shared client follows redirects, a Floqer call must not:
+                    # a redirect means a wrong base URL, and the key must not travel on.
+                    follow_redirects=False,
+                )
+            except (httpx.RequestError, httpx.InvalidURL) as exc:
+                failure = _transport_failure(exc)
         outcome = str(response.status_code) if response is not None else type(failure).__name__
         elapsed_ms = round((time.perf_counter() - started) * 1000)
         log.info("floqer %s: %s %s -> %s in %d ms", operation, method, path, outcome, elapsed_ms)
@@ -225,13 +264,26 @@ class FloqerClient:
             raise failure or FloqerUnreachable()
         return response
 
+    @contextmanager
+    def _slot(self, ends: float) -> Iterator[None]:
+        if self._gate is None:
+            yield
+            return
+        with self._gate.slot(self._api_key, ends - time.monotonic()):
+            yield
+
 
 def _transport_failure(exc: Exception) -> FloqerError:
+    # Before the request went out (no connection, no free connection): Floqer saw nothing.
+    if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
+        return FloqerTimeout(sent=False)
     if isinstance(exc, httpx.TimeoutException):
-        return FloqerTimeout()
-    if isinstance(exc, httpx.TransportError | httpx.InvalidURL):
+        return FloqerTimeout(sent=True)
+    if isinstance(exc, httpx.ConnectError | httpx.InvalidURL | httpx.UnsupportedProtocol):
         return FloqerUnreachable()
-    return FloqerUnexpectedAnswer()  # undecodable body and the like
+    if isinstance(exc, httpx.TransportError):
+        return FloqerConnectionLost()  # sent, then the connection broke mid-answer
+    return FloqerUnexpectedAnswer()
 
 
 def _action_ids(workflow_id: str, sheet_id: str, action_instance_id: str) -> dict[str, str]:
@@ -240,6 +292,10 @@ def _action_ids(workflow_id: str, sheet_id: str, action_instance_id: str) -> dic
         "sheet_id": sheet_id,
         "action_instance_id": action_instance_id,
     }
+
+
+def _step(workflow_id: str, sheet_id: str, action_instance_id: str) -> str:
+    return f"step {action_instance_id} on sheet {sheet_id} of workflow {workflow_id}"
 
 
 def _segment(value: str) -> str:
@@ -251,7 +307,7 @@ def _segment(value: str) -> str:
     return quoted
 
 
-def _data(response: httpx.Response, *, names_a_resource: bool) -> Any:
+def _data(response: httpx.Response, *, what: str, places_problems: bool) -> Any:
     """The `data` of Floqer's success envelope, or the error the answer stands for."""
     try:
         body = response.json()
@@ -262,9 +318,12 @@ def _data(response: httpx.Response, *, names_a_resource: bool) -> Any:
     if 200 <= status < 300 and isinstance(claimed, int) and claimed >= 400:
         status = claimed  # an error envelope inside an HTTP 200: believe the envelope
     if not 200 <= status < 300:
-        raise error_for_answer(status, body, response.headers, names_a_resource=names_a_resource)
-    try:
-        return Envelope.model_validate(body).data
-    except ValidationError:
-        failure = FloqerUnexpectedAnswer(status=status)
-    raise failure
+        raise error_for_answer(
+            status, body, response.headers, what=what, places_problems=places_problems
+        )
+    if isinstance(body, list):
+        return body  # documented answers are all enveloped; a bare list is read as data
+    if not isinstance(body, dict):
+        # A success status whose body cannot be read: Floqer may well have done the work.
+        raise FloqerUnexpectedAnswer(status=status, accepted=True)
+    return Envelope.model_validate(body).data

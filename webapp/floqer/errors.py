@@ -56,6 +56,12 @@ class FloqerError(Exception):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(status={self.status!r}, code={self.code!r})"
 
+    @property
+    def outcome_unknown(self) -> bool:
+        """True when the request may have reached Floqer and been carried out all the same
+        (no answer in time, an unreadable answer): a push must be settled by a pull."""
+        return False
+
 
 class FloqerBadRequest(FloqerError):
     default_message = (
@@ -97,6 +103,10 @@ class FloqerNotFound(FloqerError):
         "This workflow, sheet or step no longer exists in Floqer; it may have been deleted. "
         "Reload the list and pick it again."
     )
+
+    def __init__(self, user_message: str | None = None, *, what: str = "", **kwargs: Any) -> None:
+        super().__init__(user_message, **kwargs)
+        self.what = what  # e.g. "step upsert_1 on sheet s of workflow w", for a better message
 
 
 class FloqerSalesforceNotConnected(FloqerError):
@@ -142,7 +152,7 @@ class FloqerServerError(FloqerError):
     def __init__(
         self,
         *,
-        status: int | None,
+        status: int | None = None,
         retry_after: int | None = None,
         code: str | None = None,
         floqer_message: str | None = None,
@@ -159,6 +169,21 @@ class FloqerTimeout(FloqerError):
         "Floqer may be having a slow day."
     )
 
+    def __init__(self, user_message: str | None = None, *, sent: bool = True) -> None:
+        super().__init__(user_message)
+        self.sent = sent  # False when no connection was ever made: Floqer saw nothing
+
+    @property
+    def outcome_unknown(self) -> bool:
+        return self.sent
+
+
+class FloqerBusy(FloqerError):
+    default_message = (
+        "Floqer is answering slowly, and this app already has as many requests waiting for it "
+        "as it allows. Nothing was sent; try again in a minute."
+    )
+
 
 class FloqerUnreachable(FloqerError):
     default_message = (
@@ -172,6 +197,26 @@ class FloqerUnexpectedAnswer(FloqerError):
         "Floqer answered in a way this app does not understand. Try again; if it keeps "
         "happening, check the Floqer address in the settings (it ends in /api/v1)."
     )
+
+    def __init__(self, user_message: str | None = None, *, accepted: bool = False, **kwargs: Any):
+        super().__init__(user_message, **kwargs)
+        self.accepted = accepted  # a success status with a body that could not be read
+
+    @property
+    def outcome_unknown(self) -> bool:
+        return self.accepted
+
+
+class FloqerConnectionLost(FloqerError):
+    """The request went out and the connection broke before a whole answer came back."""
+
+    default_message = (
+        "The connection to Floqer broke before it finished answering. Try again in a moment."
+    )
+
+    @property
+    def outcome_unknown(self) -> bool:
+        return True
 
 
 REDIRECT_MESSAGE = (
@@ -189,16 +234,23 @@ def wait_phrase(seconds: int) -> str:
 
 
 def error_for_answer(
-    status: int, body: Any, headers: Mapping[str, str], *, names_a_resource: bool = True
+    status: int,
+    body: Any,
+    headers: Mapping[str, str],
+    *,
+    what: str = "",
+    places_problems: bool = False,
 ) -> FloqerError:
     """The error a non-2xx answer stands for; `body` is the parsed JSON, or None if not JSON.
 
-    `headers` must look names up case-insensitively (httpx.Headers does). `names_a_resource`
-    is False for calls without ids, where a 404 means a wrong address.
+    `headers` must look names up case-insensitively (httpx.Headers does). `what` names the
+    resource the path points at ("" for calls without ids, where a 404 means a wrong
+    address). `places_problems` is True where the page shows a 400's field problems next to
+    its controls (Configure), so only there may the message point at "the fields below".
     """
     info = ErrorBody.model_validate(body) if isinstance(body, dict) else None
-    message = info.message if info else None
-    code = info.code if info else None
+    message = (info.message if info else "") or None
+    code = (info.code if info else "") or None
     common: dict[str, Any] = {"status": status, "code": code, "floqer_message": message}
     if 300 <= status < 400:
         return FloqerUnexpectedAnswer(REDIRECT_MESSAGE, status=status)
@@ -206,33 +258,44 @@ def error_for_answer(
         body_wait = info.retry_after if info else None
         wait = _retry_after(headers) or body_wait or 60
         return FloqerRateLimited(max(1, wait), **common)
+    # Where Floqer puts the name is not documented (contract 3): look in both.
+    if INVALID_SESSION_CODE in f"{code or ''} {message or ''}".upper():
+        return FloqerSalesforceSession(**common)
     if status >= 500:
-        return _server_error(status, code, message, headers)
+        return FloqerServerError(retry_after=_retry_after(headers), **common)
     if info is None:
         return FloqerUnexpectedAnswer(status=status)
     if _not_connected(status, code, message):
         return FloqerSalesforceNotConnected(**common)
     if status == 400:
-        return FloqerBadRequest(problems=info.errors or [], **common)
-    if status == 404 and not names_a_resource:
-        return FloqerUnexpectedAnswer(**common)
+        return _bad_request(info.errors, places_problems, common)
+    if status == 404:
+        if not what:
+            return FloqerUnexpectedAnswer(**common)
+        return FloqerNotFound(_missing_message(what), what=what, **common)
     by_status: dict[int, type[FloqerError]] = {
         401: FloqerUnauthorized,
         403: FloqerForbidden,
-        404: FloqerNotFound,
         424: FloqerConnectionOwnedElsewhere,
     }
     return by_status.get(status, FloqerError)(**common)
 
 
-def _server_error(
-    status: int, code: str | None, message: str | None, headers: Mapping[str, str]
-) -> FloqerError:
-    # Floqer refreshes the Salesforce token and retries once before answering 502 (contract 3).
-    if status == 502 and INVALID_SESSION_CODE in (code or "", message or ""):
-        return FloqerSalesforceSession(status=status, code=code, floqer_message=message)
-    return FloqerServerError(
-        status=status, retry_after=_retry_after(headers), code=code, floqer_message=message
+def _bad_request(
+    problems: list[FieldProblem], places_problems: bool, common: dict[str, Any]
+) -> FloqerBadRequest:
+    if places_problems and problems:
+        return FloqerBadRequest(problems=problems, **common)
+    said = common["floqer_message"] or "; ".join(p.message for p in problems if p.message)
+    text = "Floqer did not accept this request"
+    message = f"{text}: {scrub(said)}" if said else f"{text}. Try again in a moment."
+    return FloqerBadRequest(message, problems=problems, **common)
+
+
+def _missing_message(what: str) -> str:
+    return (
+        f"Floqer has no {what}: it may have been deleted, or the Floqer user behind this "
+        "API key cannot see it."
     )
 
 

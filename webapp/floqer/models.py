@@ -1,8 +1,11 @@
-"""Typed models of Floqer's answers (contract section 2), tolerant of what Floqer may add or omit.
+"""Typed models of Floqer's answers (contract section 2): a tolerant reader of what the app uses.
 
-Every model ignores keys it does not know, so a new field in Floqer's API never breaks the
-app; only the keys the app cannot work without (ids, names of inputs and outputs) are
-required, and a missing one makes the answer unusable rather than silently wrong.
+Each model declares only the keys the app reads; every other key, whatever its shape, passes
+by unread. Only what the app cannot work without is required (an id, an input's or output's
+name); anything else of an unexpected type falls back to its default, and one malformed item
+of a list is dropped rather than failing the whole answer. Floqer's documented shapes
+(floqer.com/docs/schemas) and the contract's are both accepted, e.g. an output column's
+reference under `structured_array_reference` (documented) or `reference` (the contract).
 """
 
 from __future__ import annotations
@@ -11,103 +14,209 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import (
+    AliasChoices,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
     ValidatorFunctionWrapHandler,
     WrapValidator,
-    field_validator,
     model_validator,
 )
 
 
-def _lenient(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    # A timestamp in a format we do not read is shown as unknown, not a broken page.
+def _or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """A value the app cannot read counts as absent (e.g. a timestamp in another format)."""
     try:
         return handler(value)
     except ValidationError:
         return None
 
 
-LenientDatetime = Annotated[datetime | None, WrapValidator(_lenient)]
-LenientInt = Annotated[int | None, WrapValidator(_lenient)]
-LenientStr = Annotated[str | None, WrapValidator(_lenient)]
+def _text(value: Any) -> str:
+    """Text as sent; a number becomes its digits; anything else (null, a list) is ""."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
+def _identifier(value: Any) -> str:
+    """An id the app needs: text or a number (ids are uuids in Floqer's docs, slugs too)."""
+    text = _text(value)
+    if not text:
+        raise ValueError("an id is required")
+    return text
+
+
+def _flag(value: Any) -> bool:
+    return value if isinstance(value, bool) else False
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _skip_invalid(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """A list whose malformed items are dropped; anything but a list is an empty one."""
+    if not isinstance(value, list | tuple):
+        return []
+    kept: list[Any] = []
+    for item in value:
+        try:
+            kept.extend(handler([item]))
+        except ValidationError:
+            continue
+    return kept
+
+
+def _skip_invalid_values(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """A map whose malformed values are dropped; anything but a map is an empty one."""
+    if not isinstance(value, dict):
+        return {}
+    kept: dict[Any, Any] = {}
+    for key, item in value.items():
+        try:
+            kept.update(handler({key: item}))
+        except ValidationError:
+            continue
+    return kept
+
+
+def _list_of_valid_items(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """For an answer that is a list: malformed items are dropped, but no list is an error."""
+    if not isinstance(value, list | tuple):
+        raise ValueError("a list was expected")
+    return _skip_invalid(value, handler)
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+Identifier = Annotated[str, BeforeValidator(_identifier)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
+Mapping = Annotated[dict[str, Any], BeforeValidator(_mapping)]
+LenientDatetime = Annotated[datetime | None, WrapValidator(_or_none)]
+LenientInt = Annotated[int | None, WrapValidator(_or_none)]
+SkipInvalid = WrapValidator(_skip_invalid)
+ValidItems = WrapValidator(_list_of_valid_items)
 
 
 class FloqerModel(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
 
 
 class FloqerUser(FloqerModel):
-    email: str
-    first_name: str | None = None
-    last_name: str | None = None
-    role: str | None = None
+    """Who-am-I: whose key this is (shown next to the connection)."""
+
+    email: Text = ""
+    first_name: Text = ""
+    last_name: Text = ""
 
 
 class WorkflowSummary(FloqerModel):
-    workflow_id: str
-    name: str = ""
-    created_at: LenientDatetime = None
+    workflow_id: Identifier
+    name: Text = ""
     updated_at: LenientDatetime = None
     last_run_at: LenientDatetime = None
 
 
 class SheetSummary(FloqerModel):
-    sheet_id: str
-    name: str = ""
-    is_main_sheet: bool = False
-    auto_run: bool | None = None
-    cache_enabled: bool | None = None
-    cache_since: LenientDatetime = None
-    webhook_url: str | None = None
+    sheet_id: Identifier
+    name: Text = ""
+    is_main_sheet: Flag = False
 
 
-class WorkflowOverview(WorkflowSummary):
-    is_owner: bool | None = None
-    shared_users: list[dict[str, Any]] = Field(default_factory=list)
-    sheets: list[SheetSummary] = Field(default_factory=list)
+class WorkflowOverview(FloqerModel):
+    """A workflow's name and sheets; sharing and settings are Floqer's business, not ours."""
 
-    @property
-    def main_sheet(self) -> SheetSummary | None:
+    workflow_id: Text = ""
+    name: Text = ""
+    sheets: Annotated[list[SheetSummary], SkipInvalid] = Field(default_factory=list)
+
+    def main_sheet_id(self, workflow_id: str) -> str | None:
         # Floqer: the main sheet has sheet_id == workflow_id and comes first in `sheets`.
         for sheet in self.sheets:
-            if sheet.is_main_sheet or sheet.sheet_id == self.workflow_id:
-                return sheet
-        return self.sheets[0] if self.sheets else None
+            if sheet.is_main_sheet or sheet.sheet_id == workflow_id:
+                return sheet.sheet_id
+        return self.sheets[0].sheet_id if self.sheets else None
+
+
+class OutputColumn(FloqerModel):
+    """One column of a list output (`structured_array`)."""
+
+    name: Identifier
+    reference: Text = Field(
+        default="", validation_alias=AliasChoices("structured_array_reference", "reference")
+    )
 
 
 class OutputRef(FloqerModel):
-    name: str
-    type: str = "string"
-    reference: str
-    label: str | None = None
-    columns: list[OutputRef] = Field(default_factory=list)
+    name: Identifier
+    reference: Text = ""
+    label: Text = ""
+    columns: Annotated[list[OutputColumn], SkipInvalid] = Field(default_factory=list)
+
+
+def _with_references(node: Any) -> Any:
+    """Fill in the reference tokens a node's outputs left out, as Floqer writes them."""
+    if not isinstance(node, dict) or not isinstance(node.get("outputs"), list):
+        return node
+    owner = "input" if node.get("action_id") == "input" else _text(node.get("action_instance_id"))
+    outputs = [_output_with_reference(output, owner) for output in node["outputs"]]
+    return {**node, "outputs": outputs}
+
+
+def _output_with_reference(output: Any, owner: str) -> Any:
+    if not isinstance(output, dict) or not _text(output.get("name")):
+        return output
+    name = _text(output["name"])
+    filled = dict(output)
+    if not _text(output.get("reference")):
+        filled["reference"] = _token(owner, name)
+    if isinstance(output.get("columns"), list):
+        filled["columns"] = [_column_with_reference(c, owner, name) for c in output["columns"]]
+    return filled
+
+
+def _column_with_reference(column: Any, owner: str, output: str) -> Any:
+    if not isinstance(column, dict):
+        return column
+    if _text(column.get("structured_array_reference")) or _text(column.get("reference")):
+        return column
+    return {**column, "reference": _token(owner, output, _text(column.get("name")))}
+
+
+def _token(*path: str) -> str:
+    """A reference as Floqer writes it: {{input.column}}, {{step.output}}, {{step.list.col}}."""
+    return "{{" + ".".join(path) + "}}"
 
 
 class ActionNode(FloqerModel):
-    """One node of a sheet's action chain; the first is the sheet's input node."""
+    """One node of a sheet's action chain; the first is the sheet's input node.
 
-    action_instance_id: str
-    action_id: str
-    display_name: str = ""
-    inputs: dict[str, Any] = Field(default_factory=dict)
-    outputs: list[OutputRef] = Field(default_factory=list)
-    next: list[str] = Field(default_factory=list)
+    `inputs` is the step's configuration as Floqer holds it (absent on the input node and
+    for unconfigured steps): the documented place to read a configured value back.
+    """
+
+    action_instance_id: Identifier
+    action_id: Text = ""
+    display_name: Text = ""
+    inputs: Mapping = Field(default_factory=dict)
+    outputs: Annotated[list[OutputRef], SkipInvalid] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_references(cls, data: Any) -> Any:
+        return _with_references(data)
 
     @property
     def is_input(self) -> bool:
-        return self.action_id == "input"
+        return self.action_id == "input" or self.action_instance_id == "input"
 
 
 class ActionInput(FloqerModel):
-    name: str
-    type: str = ""
-    required: bool = False
-    description: str | None = None
-    label: str | None = None
-    default: Any = None
+    name: Identifier
     value: Any = None
 
     @property
@@ -116,88 +225,103 @@ class ActionInput(FloqerModel):
         return "value" in self.model_fields_set
 
 
+def _inputs_as_list(value: Any) -> Any:
+    # Documented: a list of {name, type, required, description}; a {name: value} map is the
+    # chain's shape, and accepted here too.
+    if isinstance(value, dict):
+        return [{"name": name, "value": item} for name, item in value.items()]
+    return value
+
+
 class ActionInstance(FloqerModel):
-    action_instance_id: str
-    action_id: str
-    display_name: str = ""
-    inputs: list[ActionInput] = Field(default_factory=list)
-    outputs: list[OutputRef] = Field(default_factory=list)
+    action_instance_id: Identifier
+    display_name: Text = ""
+    # Validators run last-listed first: the map becomes a list, then bad items drop out.
+    inputs: Annotated[list[ActionInput], SkipInvalid, BeforeValidator(_inputs_as_list)] = Field(
+        default_factory=list
+    )
 
     def values(self) -> dict[str, Any]:
         """{input name: configured value}, for the inputs that carry one."""
         return {item.name: item.value for item in self.inputs if item.has_value}
 
-    def input(self, name: str) -> ActionInput | None:
-        return next((item for item in self.inputs if item.name == name), None)
+
+def _label_defaults_to_value(data: Any) -> Any:
+    if isinstance(data, dict) and not _text(data.get("label")) and "value" in data:
+        return {**data, "label": data["value"]}
+    return data
 
 
 class FieldOption(FloqerModel):
-    value: str
-    label: str
-    extras: dict[str, Any] = Field(default_factory=dict)
+    value: Identifier
+    label: Text = ""
+    # Salesforce field metadata "when present" (contract 2): anything else means none.
+    extras: Mapping = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
-    def _label_defaults_to_value(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("label") is None and "value" in data:
-            return {**data, "label": data["value"]}
-        return data
+    def _label(cls, data: Any) -> Any:
+        return _label_defaults_to_value(data)
 
-    @field_validator("extras", mode="before")
-    @classmethod
-    def _extras_may_be_null(cls, value: Any) -> Any:
-        # Floqer sends Salesforce metadata "when present": null means none, not an error.
-        return {} if value is None else value
+
+def _wrapped_options(data: Any) -> Any:
+    # The {"options": [...]} wrapper is ours (contract 2): a bare list is accepted too.
+    return {"options": data} if isinstance(data, list) else data
 
 
 class FieldOptions(FloqerModel):
-    options: list[FieldOption]
+    options: Annotated[list[FieldOption], SkipInvalid]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _wrapper(cls, data: Any) -> Any:
+        return _wrapped_options(data)
 
 
 class FieldProblem(FloqerModel):
-    field: str = ""
-    code: str = ""
-    message: str = ""
-
-
-class RejectedRow(FloqerModel):
-    index: int | None = None
-    reason: str = ""
+    field: Text = ""
+    code: Text = ""
+    message: Text = ""
 
 
 class AddedRows(FloqerModel):
-    row_count: int = 0
-    row_ids: list[str] = Field(default_factory=list)
-    rejected: list[RejectedRow] = Field(default_factory=list)
-    rows_queued_for_run: int = 0
+    row_ids: Annotated[list[Identifier], SkipInvalid] = Field(default_factory=list)
+    rows_queued_for_run: LenientInt = None
 
 
 class RowCell(FloqerModel):
-    """One step's result on one row: not_run, complete, failed or error."""
+    """One step's result on one row: queued, running, complete, failed, error, …"""
 
-    status: str
-    outputs: dict[str, Any] | None = None
-    error: dict[str, Any] | None = None
+    status: Text = ""
+    outputs: Mapping = Field(default_factory=dict)
+    # Documented as text on a failed cell; an object with code and message is accepted too.
+    error: Any = None
 
 
 class SheetRow(FloqerModel):
-    row_id: str
-    created_at: LenientDatetime = None
-    values: dict[str, Any] = Field(default_factory=dict)
-    cells: dict[str, RowCell] = Field(default_factory=dict)
+    row_id: Identifier
+    values: Mapping = Field(default_factory=dict, validation_alias=AliasChoices("inputs", "values"))
+    cells: Annotated[dict[str, RowCell], WrapValidator(_skip_invalid_values)] = Field(
+        default_factory=dict
+    )
 
 
 class RowPage(FloqerModel):
-    rows: list[SheetRow] = Field(default_factory=list)
-    total: int | None = None
+    rows: Annotated[list[SheetRow], SkipInvalid] = Field(default_factory=list)
 
 
 class Envelope(FloqerModel):
     """Floqer's success envelope: {"status": 200, "data": …, "message"?: "…"}."""
 
-    status: int | None = None
-    data: Any
-    message: str | None = None
+    data: Any = None
+
+
+def _error_parts(data: Any) -> Any:
+    """Floqer's flat error body, or one whose `error` is an object {code, message}."""
+    if not isinstance(data, dict) or not isinstance(data.get("error"), dict):
+        return data
+    inner: dict[str, Any] = data["error"]
+    return {**inner, **{k: v for k, v in data.items() if k != "error" and v is not None}}
 
 
 class ErrorBody(FloqerModel):
@@ -206,9 +330,12 @@ class ErrorBody(FloqerModel):
     Every key is lenient: a garbled error body must still become the right error type.
     """
 
-    status: LenientInt = None
-    error: LenientStr = None
-    message: LenientStr = None
-    code: LenientStr = None
-    errors: Annotated[list[FieldProblem] | None, WrapValidator(_lenient)] = None
+    message: Text = ""
+    code: Text = ""
+    errors: Annotated[list[FieldProblem], SkipInvalid] = Field(default_factory=list)
     retry_after: LenientInt = Field(default=None, alias="retryAfter")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flatten(cls, data: Any) -> Any:
+        return _error_parts(data)

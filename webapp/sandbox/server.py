@@ -104,7 +104,7 @@ def get_action(sandbox: SandboxDep, wid: str, sid: str, aiid: str) -> JSONRespon
     return success(sandbox.action(wid, sid, aiid))
 
 
-@api.put(SHEET + "/actions/{aiid}")
+@api.patch(SHEET + "/actions/{aiid}")
 def configure_action(
     sandbox: SandboxDep, fault: FaultDep, wid: str, sid: str, aiid: str, body: ConfigureBody
 ) -> JSONResponse:

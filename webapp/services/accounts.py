@@ -102,17 +102,22 @@ def create_user(session: Session, email: str, role: str, password: str | None) -
 class SignInAttempt:
     email: str
     subjects: tuple[str, str]  # ("account:…", "address:…")
-    address_failure_id: int
+    address_failure_id: int | None  # None: refused before counting (already throttled)
 
 
 def begin_sign_in(session: Session, email: str, address: str) -> SignInAttempt:
     """Count the attempt as a failure before the password is checked.
 
     The caller commits before finish_sign_in: parallel guesses then see each other, so
-    none gets past the limit (a check-then-count would let them all through).
+    none gets past the limit (a check-then-count would let them all through). Failures
+    older than the window are deleted here, and a subject already over its limit is not
+    counted again: the table holds at most about a window's worth of limits.
     """
     email = normalise_email(email)
     subjects = (f"account:{email}", f"address:{address}")
+    session.execute(delete(LoginFailure).where(LoginFailure.failed_at < utcnow() - FAILURE_WINDOW))
+    if _throttled(session, subjects):
+        return SignInAttempt(email, subjects, None)
     account, address_row = (LoginFailure(subject=s) for s in subjects)
     session.add_all((account, address_row))
     session.flush()
@@ -121,7 +126,7 @@ def begin_sign_in(session: Session, email: str, address: str) -> SignInAttempt:
 
 def finish_sign_in(session: Session, attempt: SignInAttempt, password: str) -> User:
     """The user whose email and password these are; SignInRefused otherwise."""
-    if _throttled(session, attempt.subjects):
+    if attempt.address_failure_id is None or _throttled(session, attempt.subjects):
         raise SignInRefused
     user = find_user(session, attempt.email)
     if not _password_matches(user, password):
@@ -171,6 +176,14 @@ def _token_hash(token: str) -> str:
 
 
 def start_session(session: Session, user: User) -> NewSession:
+    # Sessions nobody will present again are deleted here rather than only when presented.
+    now = utcnow()
+    session.execute(
+        delete(UserSession).where(
+            (UserSession.last_seen_at < now - IDLE_TIMEOUT)
+            | (UserSession.created_at < now - ABSOLUTE_TIMEOUT)
+        )
+    )
     token = secrets.token_urlsafe(32)
     record = UserSession(
         token_hash=_token_hash(token), user=user, csrf_token=secrets.token_urlsafe(32)

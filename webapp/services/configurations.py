@@ -1,21 +1,53 @@
-"""Saved configurations: one upsert step's draft, its versions, renames and copies."""
+"""Saved configurations: one per Floqer step, with every saved body kept as a version.
+
+A save names the version it was based on; one made against an older version than the
+stored one raises VersionConflict instead of overwriting what someone else saved. The check
+and the write are one conditional UPDATE, so it holds with any number of app processes.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from webapp.db import Connection, SavedConfiguration, utcnow
-from webapp.floqer.models import ActionInstance
-from webapp.services import NotFound
+from webapp.db import ConfigurationVersion, Connection, SavedConfiguration, utcnow
+from webapp.services import NotFound, audit, valid_id
 from webapp.upsert_form import MAX_NAME, UpsertConfig
 
 
 class ConfigurationProblem(ValueError):
     pass
+
+
+class VersionConflict(Exception):
+    """The configuration changed since the form was opened: saving would overwrite it."""
+
+    def __init__(self, head: ConfigurationVersion) -> None:
+        super().__init__(f"configuration {head.configuration_id} is at version {head.version}")
+        self.head = head
+
+
+@dataclass(frozen=True)
+class Saved:
+    version: int  # the version that holds the draft now
+    created: bool  # this save made that version (False: the body was already stored)
+    renamed: bool
+
+
+@dataclass(frozen=True)
+class StepPlace:
+    """Where a step lives in Floqer, with the names shown for it."""
+
+    workflow_id: str
+    workflow_name: str
+    sheet_id: str
+    sheet_name: str
+    step_id: str
+    step_name: str
 
 
 def list_configurations(session: Session) -> list[SavedConfiguration]:
@@ -28,82 +60,136 @@ def list_configurations(session: Session) -> list[SavedConfiguration]:
 
 
 def get_configuration(session: Session, configuration_id: int) -> SavedConfiguration:
-    config = session.get(SavedConfiguration, configuration_id)
+    config = (
+        session.get(SavedConfiguration, configuration_id) if valid_id(configuration_id) else None
+    )
     if config is None:
         raise NotFound("That saved configuration does not exist (it may have been deleted).")
     return config
 
 
-def configurations_for_steps(session: Session, connection_id: int) -> dict[str, int]:
-    """{step id: id of a saved configuration for it}, to link steps already configured."""
-    rows = session.execute(
-        select(SavedConfiguration.step_id, SavedConfiguration.id)
-        .where(SavedConfiguration.connection_id == connection_id)
-        .order_by(SavedConfiguration.id)
+def configuration_of_step(session: Session, place: StepPlace) -> SavedConfiguration | None:
+    return session.scalar(
+        select(SavedConfiguration).where(
+            SavedConfiguration.workflow_id == place.workflow_id,
+            SavedConfiguration.sheet_id == place.sheet_id,
+            SavedConfiguration.step_id == place.step_id,
+        )
     )
-    return dict(rows.all())
 
 
-@dataclass(frozen=True)
-class StepPlace:
-    """Where a step lives in Floqer, with the names shown for it."""
+def configurations_of_workflow(session: Session, workflow_id: str) -> dict[tuple[str, str], int]:
+    """{(sheet id, step id): saved configuration id}, to link the steps configured here."""
+    rows = session.execute(
+        select(
+            SavedConfiguration.sheet_id, SavedConfiguration.step_id, SavedConfiguration.id
+        ).where(SavedConfiguration.workflow_id == workflow_id)
+    )
+    return {(sheet, step): config for sheet, step, config in rows.all()}
 
-    workflow_id: str
-    workflow_name: str
-    sheet_id: str
-    sheet_name: str
+
+def head_version(session: Session, config: SavedConfiguration) -> ConfigurationVersion:
+    """The stored version the configuration is at now (read afresh, not from the session)."""
+    version = session.scalar(
+        select(SavedConfiguration.version).where(SavedConfiguration.id == config.id)
+    )
+    head = session.scalar(
+        select(ConfigurationVersion).where(
+            ConfigurationVersion.configuration_id == config.id,
+            ConfigurationVersion.version == version,
+        )
+    )
+    if head is None:  # only if the row was deleted meanwhile
+        raise NotFound("That saved configuration does not exist (it may have been deleted).")
+    return head
 
 
-def _add(
+def create_for_step(
     session: Session,
-    name: str,
     connection: Connection,
     place: StepPlace,
-    step: tuple[str, str],
-    body: dict[str, Any],
+    inputs: dict[str, Any],
+    author: str,
+    *,
+    note: str = "",
 ) -> SavedConfiguration:
-    """Store a new configuration of the step `(id, name)` at `place`."""
+    """The step's configuration, starting from `inputs` as version 1.
+
+    The step must not have one yet (look with configuration_of_step first); two requests
+    racing here meet the database's constraint, and the loser's flush raises IntegrityError.
+    """
+    body = UpsertConfig.from_inputs(inputs).body()
     config = SavedConfiguration(
-        name=name[:MAX_NAME],
+        name=f"{place.workflow_name} · {place.step_name}"[:MAX_NAME],
         connection=connection,
         workflow_id=place.workflow_id,
         workflow_name=place.workflow_name,
         sheet_id=place.sheet_id,
         sheet_name=place.sheet_name,
-        step_id=step[0],
-        step_name=step[1],
+        step_id=place.step_id,
+        step_name=place.step_name,
         body=body,
+        version=1,
     )
     session.add(config)
+    session.flush()
+    session.add(
+        ConfigurationVersion(
+            configuration_id=config.id, version=1, body=body, author=author, note=note
+        )
+    )
     session.flush()
     return config
 
 
-def create_for_step(
-    session: Session, connection: Connection, place: StepPlace, step: ActionInstance
-) -> SavedConfiguration:
-    """A configuration starting from what the step holds in Floqer now (or the defaults)."""
-    body = UpsertConfig.from_inputs(step.values()).body()
-    name = f"{place.workflow_name} · {step.display_name}"
-    return _add(
-        session, name, connection, place, (step.action_instance_id, step.display_name), body
-    )
+def save_version(
+    session: Session,
+    config: SavedConfiguration,
+    *,
+    base_version: int,
+    upsert: UpsertConfig,
+    author: str,
+    name: str | None = None,
+    note: str = "",
+) -> Saved:
+    """Store `upsert` as the next version, if it differs from what is stored.
 
-
-def save_draft(
-    session: Session, config: SavedConfiguration, name: str, upsert: UpsertConfig
-) -> bool:
-    """Store the draft; a changed body becomes a new version. True when anything changed."""
+    `base_version` is the version the draft was made from. Raises VersionConflict when the
+    stored version is another one, unless the draft equals what is stored (nothing is lost).
+    """
     body = upsert.body()
-    changed = body != config.body
-    if changed:
-        config.body = body
-        config.version += 1
-    if changed or name != config.name:
-        config.name = name
-        config.updated_at = utcnow()
-        return True
-    return False
+    renamed = name is not None and name != config.name
+    if body == config.body and base_version <= config.version:
+        if renamed:
+            rename(config, name or "")
+        return Saved(config.version, created=False, renamed=renamed)
+    if base_version != config.version:
+        raise VersionConflict(head_version(session, config))
+    now = utcnow()
+    values: dict[str, Any] = {"version": base_version + 1, "body": body, "updated_at": now}
+    if renamed:
+        values["name"] = name
+    result = session.execute(
+        update(SavedConfiguration)
+        .where(SavedConfiguration.id == config.id, SavedConfiguration.version == base_version)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(config)  # read back what the database holds now, whatever happened
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise VersionConflict(head_version(session, config))
+    session.add(
+        ConfigurationVersion(
+            configuration_id=config.id,
+            version=base_version + 1,
+            body=body,
+            author=author,
+            created_at=now,
+            note=note,
+        )
+    )
+    session.flush()
+    return Saved(base_version + 1, created=True, renamed=renamed)
 
 
 def rename(config: SavedConfiguration, name: str) -> None:
@@ -120,11 +206,40 @@ def use_connection(config: SavedConfiguration, connection: Connection) -> None:
     config.updated_at = utcnow()
 
 
-def duplicate(session: Session, config: SavedConfiguration) -> SavedConfiguration:
-    place = StepPlace(config.workflow_id, config.workflow_name, config.sheet_id, config.sheet_name)
-    step = (config.step_id, config.step_name)
-    return _add(session, f"Copy of {config.name}", config.connection, place, step, config.body)
-
-
 def delete(session: Session, config: SavedConfiguration) -> None:
     session.delete(config)
+
+
+def configure_step(
+    session: Session,
+    connection: Connection,
+    place: StepPlace,
+    floqer_inputs: dict[str, Any],
+    author: str,
+    template: SavedConfiguration | None = None,
+) -> tuple[SavedConfiguration, str]:
+    """The step's one configuration: the existing one ("existing"), or a new one starting
+    from what Floqer holds ("created") or from a template's head version ("template").
+
+    If another request creates it at the same moment, the database's constraint refuses
+    this one; the caller's transaction (reads only, so far) is rolled back and the other's
+    configuration is the answer.
+    """
+    existing = configuration_of_step(session, place)
+    if existing is not None:
+        return existing, "existing"
+    if template is not None:
+        inputs, how = template.inputs, "template"
+        note = f"from the template “{template.name}” (its version {template.version})"
+    else:
+        inputs, how, note = floqer_inputs, "created", "read from the step in Floqer"
+    try:
+        config = create_for_step(session, connection, place, inputs, author, note=note)
+    except IntegrityError:
+        session.rollback()
+        existing = configuration_of_step(session, place)
+        if existing is None:
+            raise
+        return existing, "existing"
+    audit.record(session, author, "configuration created", config.name, detail=note)
+    return config, how

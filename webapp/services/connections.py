@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from webapp.db import Connection
 from webapp.floqer.client import FloqerClient
 from webapp.secrets_box import KeyBox, key_hint
-from webapp.services import NotFound
+from webapp.services import NotFound, valid_id
 
 API_KEY = re.compile(r"^floq_[A-Za-z0-9_\-]{4,200}$")
 SANDBOX_KEY = "floq_sandbox_demo"
@@ -30,7 +30,7 @@ def list_connections(session: Session, *, sandbox_mode: bool) -> list[Connection
 
 
 def get_connection(session: Session, connection_id: int) -> Connection:
-    connection = session.get(Connection, connection_id)
+    connection = session.get(Connection, connection_id) if valid_id(connection_id) else None
     if connection is None:
         raise NotFound("That Floqer connection does not exist.")
     return connection

@@ -1,22 +1,49 @@
-"""Saving a posted draft and pushing it: the draft is stored before Floqer is called."""
+"""A posted draft: read it, save it as the next version, push it. The draft is never lost.
+
+Every form carries the version it was opened at (`base_version`). Saving against an older
+one raises VersionConflict; a mistake in the draft raises DraftProblem with the draft as
+typed; in both cases the page shows the draft again instead of dropping it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from webapp.context import AppContext
 from webapp.db import PushRecord, SavedConfiguration
-from webapp.services.configurations import save_draft
+from webapp.floqer.client import FloqerClient
+from webapp.services import audit
+from webapp.services.configurations import Saved, save_version
 from webapp.services.pushing import push
-from webapp.upsert_form import FIELDS_LOADED, OBJECT_LOADED, UpsertConfig, parse_form
+from webapp.upsert_form import (
+    FIELDS_LOADED,
+    OBJECT_LOADED,
+    FormError,
+    UpsertConfig,
+    parse_form,
+)
 
 
-def save_posted_draft(
-    session: Session, config: SavedConfiguration, form: Mapping[str, Sequence[str]]
-) -> bool:
-    """Store what the form holds; raises FormError when the post cannot be read.
+@dataclass(frozen=True)
+class Draft:
+    name: str
+    upsert: UpsertConfig
+    base_version: int
+
+
+class DraftProblem(ValueError):
+    """The draft cannot be saved as it is; `draft` is what was typed, to show again."""
+
+    def __init__(self, message: str, draft: Draft) -> None:
+        super().__init__(message)
+        self.draft = draft
+
+
+def read_draft(form: Mapping[str, Sequence[str]], config: SavedConfiguration) -> Draft:
+    """The draft a form posted. Raises FormError for a post no page of the app sends.
 
     Parts of the form that never loaded (options failed, no JavaScript) keep their saved
     values instead of being taken as empty: a failed fragment must not wipe a draft.
@@ -28,21 +55,62 @@ def save_posted_draft(
         upsert = upsert.with_object_part_of(previous)
     elif FIELDS_LOADED not in form and upsert.salesforce_object == previous.salesforce_object:
         upsert = upsert.with_fields_part_of(previous)
-    return save_draft(session, config, posted.name, upsert)
+    draft = Draft(posted.name, upsert, _base_version(form))
+    if posted.problem:
+        raise DraftProblem(posted.problem, draft)
+    return draft
+
+
+def _base_version(form: Mapping[str, Sequence[str]]) -> int:
+    values = form.get("base_version") or [""]
+    if len(values) == 1 and values[0].isdigit() and len(values[0]) < 10:
+        return int(values[0])
+    raise FormError(
+        "This form did not say which version it was opened at, so saving it could overwrite "
+        "someone else's changes. Reload the page and make your change again."
+    )
+
+
+def save_draft(
+    session: Session,
+    config: SavedConfiguration,
+    draft: Draft,
+    author: str,
+    note: str = "",
+    *,
+    why: str = "",
+) -> Saved:
+    """Store the draft as the next version (VersionConflict if it is based on an old one).
+
+    `note` is kept with the version (how it came to be); `why` only goes to the audit log."""
+    saved = save_version(
+        session,
+        config,
+        base_version=draft.base_version,
+        upsert=draft.upsert,
+        name=draft.name,
+        author=author,
+        note=note,
+    )
+    if saved.created or saved.renamed:
+        what = ", ".join(p for p in (f"version {saved.version}", note, why) if p)
+        audit.record(session, author, "configuration edited", config.name, detail=what)
+    return saved
 
 
 def save_and_push(
-    ctx: AppContext,
     session: Session,
     config: SavedConfiguration,
-    form: Mapping[str, Sequence[str]],
-    api_key: str,
-) -> tuple[bool, PushRecord]:
-    """Whether the draft changed, and the push's record."""
-    changed = save_posted_draft(session, config, form)
-    session.commit()  # whatever Floqer answers, the draft is already safe
-    nonce = (form.get("push_nonce") or [""])[0][:64]
-    with ctx.push_lock(config.id):
-        record = push(session, config, ctx.floqer(api_key), nonce)
-        session.commit()
-    return changed, record
+    draft: Draft,
+    client: FloqerClient,
+    *,
+    author: str,
+    nonce: str,
+    lease: timedelta,
+) -> tuple[Saved, PushRecord]:
+    """Save the draft (committed before Floqer is called: whatever Floqer answers, the
+    draft is safe), then push the version that holds it."""
+    saved = save_draft(session, config, draft, author, why="saved before the push")
+    session.commit()
+    record = push(session, config, client, nonce=nonce[:64], actor=author, lease=lease)
+    return saved, record

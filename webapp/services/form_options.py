@@ -1,70 +1,139 @@
-"""The options behind the form's dropdowns, read through the options cache."""
+"""What the form's dropdowns offer, read through the metadata cache.
+
+Options are the connected org's metadata, the same for every step of one connection (the
+key's user has one Salesforce connection), so they are cached per connection and, for an
+object's fields, per canonical object name from the org's own list: "account", "ACCOUNT"
+and "Account" are one entry, and a name the org does not have never reaches Floqer.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+from dataclasses import dataclass, field
 
-from webapp.context import AppContext
 from webapp.db import SavedConfiguration
 from webapp.floqer.client import FloqerClient
-from webapp.floqer.errors import FloqerBadRequest
-from webapp.floqer.models import FieldOption
-from webapp.options_cache import StepRef
+from webapp.floqer.errors import FloqerBadRequest, FloqerError
+from webapp.floqer.models import ActionNode, FieldOption
+from webapp.metadata_cache import Cached, MetadataCache
 from webapp.upsert_form import EXTERNAL_ID, FIELDS, OBJECT
 
 
-def _step(config: SavedConfiguration) -> StepRef:
-    return (config.workflow_id, config.sheet_id, config.step_id)
+def _options_weight(options: list[FieldOption]) -> int:
+    # An estimate of the memory a list takes as models, for the cache's byte budget.
+    return sum(400 + 2 * (len(o.value) + len(o.label)) + 120 * len(o.extras) for o in options)
+
+
+def _chain_weight(chain: list[ActionNode]) -> int:
+    return sum(600 + 300 * len(node.outputs) + 200 * len(node.inputs) for node in chain)
 
 
 def _options(
-    ctx: AppContext,
+    cache: MetadataCache,
     client: FloqerClient,
     config: SavedConfiguration,
     field_name: str,
-    context: dict[str, str] | None,
-) -> list[FieldOption]:
-    step = _step(config)
-    return ctx.options.get(
-        config.connection_id,
-        step,
-        field_name,
-        context,
+    object_name: str | None,
+) -> Cached[list[FieldOption]]:
+    context = {OBJECT: object_name} if object_name else None
+    step = (config.workflow_id, config.sheet_id, config.step_id)
+    return cache.get(
+        ("options", config.connection_id, field_name, object_name or ""),
         lambda: client.field_options(*step, field_name, context),
+        _options_weight,
     )
 
 
 def object_options(
-    ctx: AppContext, client: FloqerClient, config: SavedConfiguration
-) -> list[FieldOption]:
-    return _options(ctx, client, config, OBJECT, None)
+    cache: MetadataCache, client: FloqerClient, config: SavedConfiguration
+) -> Cached[list[FieldOption]]:
+    return _options(cache, client, config, OBJECT, None)
+
+
+def canonical_object(objects: list[FieldOption], typed: str) -> str | None:
+    """The org's own name for `typed` (exact first, then regardless of case), or None."""
+    names = [o.value for o in objects]
+    if typed in names:
+        return typed
+    folded = typed.casefold()
+    return next((name for name in names if name.casefold() == folded), None)
+
+
+def suggestions(objects: list[FieldOption], typed: str) -> list[str]:
+    """Objects whose API name or label resembles what was typed ("did you mean")."""
+    by_key = {o.value.casefold(): o.value for o in objects}
+    by_key.update({o.label.casefold(): o.value for o in objects if o.label})
+    close = difflib.get_close_matches(typed.casefold(), list(by_key), n=3, cutoff=0.7)
+    return list(dict.fromkeys(by_key[c] for c in close))
 
 
 @dataclass(frozen=True)
 class ObjectFields:
     object_name: str
-    problem: str | None  # Floqer's word when the object cannot be used
-    external_ids: list[FieldOption]
-    fields: list[FieldOption]
+    problem: str | None = None  # why the object cannot be used (unknown, or Floqer's word)
+    external_ids: list[FieldOption] = field(default_factory=list)
+    fields: list[FieldOption] = field(default_factory=list)
+    fetched_at: float | None = None  # when the lists were read, if not just now
+    failure: FloqerError | None = None  # Floqer failed: the lists are older, or missing
 
     @property
     def required_on_create(self) -> list[FieldOption]:
         return [f for f in self.fields if f.extras.get("required") is True]
 
+    @property
+    def available(self) -> bool:
+        return self.problem is None and (bool(self.fields) or self.failure is None)
+
 
 def object_fields(
-    ctx: AppContext, client: FloqerClient, config: SavedConfiguration, object_name: str
+    cache: MetadataCache, client: FloqerClient, config: SavedConfiguration, typed: str
 ) -> ObjectFields:
-    """External-ID fields and all fields of `object_name`: two options calls, cached."""
-    context = {OBJECT: object_name}
+    """External-ID fields and all fields of the object named `typed`: two options calls,
+    cached. Raises nothing for Floqer's failures: they come back in `failure`."""
     try:
-        external_ids = _options(ctx, client, config, EXTERNAL_ID, context)
-        fields = _options(ctx, client, config, FIELDS, context)
+        objects: list[FieldOption] | None = object_options(cache, client, config).value
+    except FloqerError:
+        objects = None  # the org's list is unknown: take the name as typed
+    name = typed
+    if objects is not None:
+        found = canonical_object(objects, typed)
+        if found is None:
+            near = suggestions(objects, typed)
+            hint = f" Did you mean {', '.join(near)}?" if near else ""
+            return ObjectFields(typed, f"The connected org has no object “{typed}”.{hint}")
+        name = found
+    try:
+        external_ids = _options(cache, client, config, EXTERNAL_ID, name)
+        fields = _options(cache, client, config, FIELDS, name)
     except FloqerBadRequest as exc:
         detail = exc.problems[0].message if exc.problems else exc.user_message
-        return ObjectFields(object_name, detail, [], [])
-    return ObjectFields(object_name, None, external_ids, fields)
+        return ObjectFields(name, detail)
+    except FloqerError as exc:
+        return ObjectFields(name, failure=exc)
+    older = external_ids if external_ids.failure else fields
+    return ObjectFields(
+        name,
+        external_ids=external_ids.value,
+        fields=fields.value,
+        fetched_at=older.fetched_at if older.failure else None,
+        failure=older.failure,
+    )
 
 
-def forget_options(ctx: AppContext, config: SavedConfiguration) -> None:
-    ctx.options.forget(config.connection_id, _step(config))
+def sheet_chain(
+    cache: MetadataCache, client: FloqerClient, config: SavedConfiguration
+) -> Cached[list[ActionNode]]:
+    """The sheet's action chain (inputs and upstream outputs for references), cached."""
+    return cache.get(
+        ("chain", config.connection_id, config.workflow_id, config.sheet_id),
+        lambda: client.action_chain(config.workflow_id, config.sheet_id),
+        _chain_weight,
+    )
+
+
+def forget_options(cache: MetadataCache, config: SavedConfiguration) -> None:
+    """ "Refresh options": read this connection's options and this sheet's chain again."""
+    chain = ("chain", config.connection_id, config.workflow_id, config.sheet_id)
+    cache.forget(
+        lambda key: key == chain or (key[0] == "options" and key[1] == config.connection_id)
+    )

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from starlette.responses import Response, StreamingResponse
 
 from webapp.db import User
-from webapp.services import NotFound, audit
+from webapp.services import NotFound, audit, valid_id
 from webapp.services.accounts import (
     ROLES,
     AccountProblem,
@@ -39,7 +39,7 @@ def _users_page(
 
 
 def _user(session: SessionDep, user_id: int) -> User:
-    user = session.get(User, user_id)
+    user = session.get(User, user_id) if valid_id(user_id) else None
     if user is None:
         raise NotFound("That user does not exist.")
     return user

@@ -117,8 +117,10 @@ def _session_caller(request: Request, session: SessionDep) -> Caller:
 
 def _proxy_caller(request: Request, ctx: CtxDep, session: SessionDep) -> Caller | None:
     header = ctx.settings.auth_proxy_header
-    client = request.client.host if request.client else ""
-    if not header or not is_trusted(client, ctx.settings.trusted_proxies):
+    # The address that connected (the proxy itself), never one a proxy forwarded: every
+    # common proxy adds X-Forwarded-For, and the client named there is not the proxy.
+    peer = getattr(request.state, "peer", "")
+    if not header or not is_trusted(peer, ctx.settings.proxy_networks):
         return None  # the header means nothing from anyone but the proxy
     email = request.headers.get(header, "").strip()
     if not email:

@@ -1,13 +1,25 @@
-"""Finding the step: a connection's workflows, a workflow's sheets and upsert steps."""
+"""Finding the step: a connection's workflows, a workflow's sheets and upsert steps.
+
+With `?template=ID` the same pages pick the step a configuration is copied to ("Use as
+template for another step"): each step's button then starts its configuration from it.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from webapp.db import SavedConfiguration
 from webapp.services import audit
 from webapp.services.browse import add_upsert_step, locate_step, sheets_with_steps
-from webapp.services.configurations import configurations_for_steps, create_for_step
+from webapp.services.configurations import (
+    configurations_of_workflow,
+    configure_step,
+    get_configuration,
+)
 from webapp.services.connections import get_connection
 from webapp.web.auth import Editor, Viewer
 from webapp.web.deps import CtxDep, FormDep, SessionDep, floqer_for, form_value, redirect, render
@@ -16,13 +28,26 @@ router = APIRouter()
 WORKFLOW = "/connections/{connection_id}/workflows/{workflow_id}"
 
 
+def _template(session: Session, raw: str | None) -> SavedConfiguration | None:
+    """The configuration a template pick copies, from ?template= or the form's template_id."""
+    if not raw:
+        return None
+    return get_configuration(session, int(raw) if raw.isdigit() and len(raw) < 20 else 0)
+
+
+def _picking(template: SavedConfiguration | None) -> dict[str, Any]:
+    return {"template": template, "template_query": f"?template={template.id}" if template else ""}
+
+
 @router.get("/connections/{connection_id}/workflows")
 def workflows_page(
     request: Request, ctx: CtxDep, session: SessionDep, connection_id: int, caller: Viewer
 ) -> Response:
     connection = get_connection(session, connection_id)
+    template = _template(session, request.query_params.get("template"))
     workflows = floqer_for(ctx, connection).list_workflows()
-    return render(request, "workflows.html", {"connection": connection, "workflows": workflows})
+    context = {"connection": connection, "workflows": workflows, **_picking(template)}
+    return render(request, "workflows.html", context)
 
 
 @router.get(WORKFLOW)
@@ -35,9 +60,17 @@ def workflow_page(
     caller: Viewer,
 ) -> Response:
     connection = get_connection(session, connection_id)
+    template = _template(session, request.query_params.get("template"))
     overview, sheets = sheets_with_steps(floqer_for(ctx, connection), workflow_id)
-    saved = configurations_for_steps(session, connection_id)
-    context = {"connection": connection, "workflow": overview, "sheets": sheets, "saved": saved}
+    context = {
+        "connection": connection,
+        "workflow": overview,
+        "workflow_id": workflow_id,
+        "sheets": sheets,
+        "saved": configurations_of_workflow(session, workflow_id),
+        "notice": "added" if request.query_params.get("notice") == "added" else None,
+        **_picking(template),
+    }
     return render(request, "workflow.html", context)
 
 
@@ -52,23 +85,19 @@ def add_upsert_step_action(
     caller: Editor,
 ) -> Response:
     client = floqer_for(ctx, get_connection(session, connection_id))
-    step = add_upsert_step(client, workflow_id, sheet_id, form_value(form, "after") or None)
-    audit.record(
-        session,
-        caller.user.email,
-        "upsert step added",
-        f"{workflow_id}/{sheet_id}",
-        detail=step.action_instance_id,
-    )
+    step_id = add_upsert_step(client, workflow_id, sheet_id, form_value(form, "after") or None)
+    where = f"{workflow_id}/{sheet_id}"
+    audit.record(session, caller.user.email, "upsert step added", where, detail=step_id or "")
     session.commit()
     url = WORKFLOW.format(connection_id=connection_id, workflow_id=workflow_id)
-    return redirect(f"{url}#step-{step.action_instance_id}")
+    return redirect(f"{url}?notice=added" + (f"#step-{step_id}" if step_id else ""))
 
 
 @router.post(WORKFLOW + "/sheets/{sheet_id}/steps/{step_id}/configure")
 def start_configuration_action(
     ctx: CtxDep,
     session: SessionDep,
+    form: FormDep,
     connection_id: int,
     workflow_id: str,
     sheet_id: str,
@@ -76,8 +105,10 @@ def start_configuration_action(
     caller: Editor,
 ) -> Response:
     connection = get_connection(session, connection_id)
-    place, step = locate_step(floqer_for(ctx, connection), workflow_id, sheet_id, step_id)
-    config = create_for_step(session, connection, place, step)
-    audit.record(session, caller.user.email, "configuration created", config.name)
+    template = _template(session, form_value(form, "template_id"))
+    place, node = locate_step(floqer_for(ctx, connection), workflow_id, sheet_id, step_id)
+    config, how = configure_step(
+        session, connection, place, node.inputs, caller.user.email, template
+    )
     session.commit()
-    return redirect(f"/configurations/{config.id}")
+    return redirect(f"/configurations/{config.id}?notice={how}")

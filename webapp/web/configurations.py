@@ -1,12 +1,11 @@
-"""A saved configuration's page and what can be done to it: save, push, pull, rename, copy."""
+"""A saved configuration's page and what can be done to it: save, push, pull, rename, delete."""
 
 from __future__ import annotations
 
-import uuid
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
-from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from webapp.context import AppContext
@@ -15,44 +14,23 @@ from webapp.floqer.errors import FloqerError
 from webapp.services import NotFound, audit
 from webapp.services.configurations import (
     ConfigurationProblem,
+    VersionConflict,
     delete,
-    duplicate,
     get_configuration,
     rename,
     use_connection,
 )
 from webapp.services.connections import get_connection, list_connections
-from webapp.services.editing import save_and_push, save_posted_draft
+from webapp.services.editing import Draft, DraftProblem, read_draft, save_and_push, save_draft
 from webapp.services.form_options import forget_options
-from webapp.services.preview import body_json, curl_command
-from webapp.services.pushing import latest_push, pull, take_floqer_version
-from webapp.settings import REAL_FLOQER
-from webapp.upsert_form import TOGGLES, FormError, PlacedProblems, UpsertConfig, place_problems
+from webapp.services.pushing import LEASE_MARGIN, PushInProgress, pull
+from webapp.upsert_form import FormError
 from webapp.web.auth import Caller, Editor, Viewer
 from webapp.web.deps import CtxDep, FormDep, SessionDep, floqer_for, form_value, redirect, render
+from webapp.web.views import conflict_context, fields_view, notice_text, page_context, picker
 
 router = APIRouter()
 PAGE = "/configurations/{configuration_id}"
-
-
-def page_context(ctx: AppContext, config: SavedConfiguration, **extra: Any) -> dict[str, Any]:
-    latest = latest_push(config)
-    failed_now = latest is not None and not latest.succeeded and latest.version == config.version
-    return {
-        "config": config,
-        "upsert": UpsertConfig.from_inputs(config.inputs),
-        "toggles": TOGGLES,
-        "latest_push": latest,
-        "pushes": config.pushes[:20],
-        "placed": place_problems(latest.problems) if failed_now and latest else PlacedProblems(),
-        "body_json": body_json(config),
-        # In sandbox mode the sandbox's loopback address means nothing to the reader.
-        "curl": curl_command(ctx.settings.floqer_base_url or REAL_FLOQER, config),
-        "push_nonce": uuid.uuid4().hex,
-        "page_url": f"/configurations/{config.id}",
-        "fragments_url": f"/configurations/{config.id}/fragments",
-        **extra,
-    }
 
 
 @router.get(PAGE)
@@ -60,24 +38,71 @@ def configuration_page(
     request: Request, ctx: CtxDep, session: SessionDep, configuration_id: int, caller: Viewer
 ) -> Response:
     config = get_configuration(session, configuration_id)
-    notice = request.query_params.get("notice")
+    notice = notice_text(request.query_params.get("notice"), config)
+    return render(request, "configuration.html", _page(ctx, session, config, notice=notice))
+
+
+def _page(
+    ctx: AppContext, session: SessionDep, config: SavedConfiguration, **extra: Any
+) -> dict[str, Any]:
     choices = [
         (str(c.id), f"{c.label} ({c.key_hint})")
         for c in list_connections(session, sandbox_mode=ctx.sandbox_mode)
     ]
-    context = page_context(ctx, config, notice=notice, connection_choices=choices)
-    return render(request, "configuration.html", context)
+    return page_context(ctx, config, connection_choices=choices, **extra)
 
 
-def _edited(session: Session, caller: Caller, config: SavedConfiguration, detail: str) -> None:
-    audit.record(session, caller.user.email, "configuration edited", config.name, detail=detail)
-
-
-def _form_problem(
-    request: Request, ctx: AppContext, config: SavedConfiguration, problem: str
+def _draft_again(
+    request: Request,
+    ctx: AppContext,
+    session: SessionDep,
+    config: SavedConfiguration,
+    draft: Draft,
+    problem: str,
 ) -> Response:
-    context = page_context(ctx, config, form_problem=problem)
+    """The page again with the draft as it was typed, its parts rendered in place."""
+    client = floqer_for(ctx, config.connection)
+    context = _page(
+        ctx,
+        session,
+        config,
+        draft=draft,
+        form_problem=problem,
+        inline=True,
+        picker=picker(ctx, client, config),
+        part=fields_view(ctx, client, config, draft.upsert.salesforce_object, draft.upsert),
+    )
     return render(request, "configuration.html", context, status=422)
+
+
+def _unreadable(
+    request: Request, ctx: AppContext, session: SessionDep, config: SavedConfiguration, problem: str
+) -> Response:
+    context = _page(ctx, session, config, form_problem=problem)
+    return render(request, "configuration.html", context, status=400)
+
+
+def _conflict(
+    request: Request, exc: VersionConflict, draft: Draft, config: SavedConfiguration, action: str
+) -> Response:
+    context = conflict_context(exc, draft, config, action)
+    return render(request, "conflict.html", context, status=409)
+
+
+def _posted_draft(
+    request: Request,
+    ctx: AppContext,
+    session: SessionDep,
+    config: SavedConfiguration,
+    form: dict[str, list[str]],
+) -> Draft | Response:
+    """The posted draft, or the page that says what is wrong with it (the draft kept)."""
+    try:
+        return read_draft(form, config)
+    except FormError as exc:
+        return _unreadable(request, ctx, session, config, str(exc))
+    except DraftProblem as exc:
+        return _draft_again(request, ctx, session, config, exc.draft, str(exc))
 
 
 @router.post(PAGE + "/save")
@@ -90,14 +115,15 @@ def save_configuration(
     caller: Editor,
 ) -> Response:
     config = get_configuration(session, configuration_id)
+    draft = _posted_draft(request, ctx, session, config, form)
+    if isinstance(draft, Response):
+        return draft
     try:
-        changed = save_posted_draft(session, config, form)
-    except FormError as exc:
-        return _form_problem(request, ctx, config, str(exc))
-    if changed:
-        _edited(session, caller, config, f"version {config.version}")
+        saved = save_draft(session, config, draft, caller.user.email)
+    except VersionConflict as exc:
+        return _conflict(request, exc, draft, config, "save")
     session.commit()
-    notice = f"saved-v{config.version}" if changed else "unchanged"
+    notice = f"saved-v{saved.version}" if saved.created else "unchanged"
     return redirect(f"/configurations/{config.id}?notice={notice}")
 
 
@@ -111,22 +137,24 @@ def push_configuration(
     caller: Editor,
 ) -> Response:
     config = get_configuration(session, configuration_id)
-    api_key = ctx.key_box.open(config.connection.key_ciphertext)
+    draft = _posted_draft(request, ctx, session, config, form)
+    if isinstance(draft, Response):
+        return draft
+    lease = timedelta(seconds=ctx.settings.floqer_timeout_seconds) + LEASE_MARGIN
     try:
-        changed, record = save_and_push(ctx, session, config, form, api_key)
-    except FormError as exc:
-        return _form_problem(request, ctx, config, str(exc))
-    if changed:
-        _edited(session, caller, config, f"version {config.version}, saved before the push")
-    audit.record(
-        session,
-        caller.user.email,
-        "push",
-        config.name,
-        "ok" if record.succeeded else "failed",
-        record.summary,
-    )
-    session.commit()
+        save_and_push(
+            session,
+            config,
+            draft,
+            floqer_for(ctx, config.connection),
+            author=caller.user.email,
+            nonce=form_value(form, "push_nonce"),
+            lease=lease,
+        )
+    except VersionConflict as exc:
+        return _conflict(request, exc, draft, config, "push")
+    except PushInProgress:
+        return redirect(f"/configurations/{config.id}?notice=push-in-progress#push-result")
     return redirect(f"/configurations/{config.id}#push-result")
 
 
@@ -136,18 +164,17 @@ def pull_configuration(
 ) -> Response:
     config = get_configuration(session, configuration_id)
     try:
-        result = pull(config, floqer_for(ctx, config.connection))
+        result = pull(session, config, floqer_for(ctx, config.connection))
     except FloqerError as exc:
         audit.record(session, caller.user.email, "pull", config.name, "failed", exc.user_message)
         session.commit()
         raise
-    audit.record(
-        session,
-        caller.user.email,
-        "pull",
-        config.name,
-        detail=f"{len(result.differences)} difference(s)",
-    )
+    detail = f"{len(result.differences)} difference(s)"
+    if result.settled:
+        detail += (
+            f"; settled the push of version {result.settled.version}: {result.settled.outcome}"
+        )
+    audit.record(session, caller.user.email, "pull", config.name, detail=detail)
     session.commit()
     context = page_context(ctx, config, pull=result)
     return render(request, "configuration.html", context, block="pull_result")
@@ -155,20 +182,33 @@ def pull_configuration(
 
 @router.post(PAGE + "/take-floqer-version")
 def take_floqer_version_action(
-    ctx: CtxDep, session: SessionDep, configuration_id: int, caller: Editor
+    request: Request,
+    ctx: CtxDep,
+    session: SessionDep,
+    form: FormDep,
+    configuration_id: int,
+    caller: Editor,
 ) -> Response:
     config = get_configuration(session, configuration_id)
-    take_floqer_version(config, pull(config, floqer_for(ctx, config.connection)).floqer)
-    _edited(session, caller, config, f"took Floqer's version as version {config.version}")
+    floqer = pull(session, config, floqer_for(ctx, config.connection)).floqer
+    try:
+        base = int(form_value(form, "base_version"))
+    except ValueError:
+        return _unreadable(request, ctx, session, config, "Pull again, then take Floqer's version.")
+    draft = Draft(config.name, floqer, base)
+    try:
+        saved = save_draft(session, config, draft, caller.user.email, "taken from Floqer")
+    except VersionConflict as exc:
+        return _conflict(request, exc, draft, config, "save")
     session.commit()
-    return redirect(f"/configurations/{config.id}?notice=took-floqer-v{config.version}")
+    return redirect(f"/configurations/{config.id}?notice=took-floqer-v{saved.version}")
 
 
 @router.post(PAGE + "/refresh-options")
 def refresh_options(
     ctx: CtxDep, session: SessionDep, configuration_id: int, caller: Editor
 ) -> Response:
-    forget_options(ctx, get_configuration(session, configuration_id))
+    forget_options(ctx.metadata, get_configuration(session, configuration_id))
     return redirect(f"/configurations/{configuration_id}?notice=refreshed")
 
 
@@ -182,10 +222,14 @@ def use_connection_action(
     except ValueError:
         raise NotFound("Choose one of the listed connections.") from None
     use_connection(config, get_connection(session, connection_id))
-    forget_options(ctx, config)
+    forget_options(ctx.metadata, config)
     _edited(session, caller, config, f"now uses connection {config.connection.label}")
     session.commit()
     return redirect(f"/configurations/{config.id}?notice=connection")
+
+
+def _edited(session: SessionDep, caller: Caller, config: SavedConfiguration, detail: str) -> None:
+    audit.record(session, caller.user.email, "configuration edited", config.name, detail=detail)
 
 
 @router.post(PAGE + "/rename")
@@ -203,14 +247,6 @@ def rename_configuration(
     _edited(session, caller, config, f"renamed from {before}")
     session.commit()
     return redirect("/" if form_value(form, "next") == "home" else f"/configurations/{config.id}")
-
-
-@router.post(PAGE + "/duplicate")
-def duplicate_configuration(session: SessionDep, configuration_id: int, caller: Editor) -> Response:
-    copy = duplicate(session, get_configuration(session, configuration_id))
-    audit.record(session, caller.user.email, "configuration created", copy.name)
-    session.commit()
-    return redirect(f"/configurations/{copy.id}?notice=duplicated")
 
 
 @router.post(PAGE + "/delete")

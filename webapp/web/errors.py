@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
-from webapp.floqer.errors import FloqerError, FloqerTimeout
+from webapp.floqer.errors import FloqerBusy, FloqerError, FloqerNotFound, FloqerTimeout
 from webapp.secrets_box import KeyBoxError
 from webapp.services import NotFound
 from webapp.web.auth import Forbidden, NeedsSetup, NotSignedIn
@@ -23,7 +23,7 @@ HTTP_MESSAGES = {
     400: "The request could not be read. Reload the page and try again.",
     404: "There is no page at this address.",
     405: "This address does not accept that kind of request.",
-    413: "The form was too large to accept.",
+    413: "The form was too large to accept. Nothing was saved; go back to keep what you typed.",
 }
 
 
@@ -35,7 +35,23 @@ def error_response(request: Request, status: int, title: str, message: str) -> R
 
 
 def floqer_status(exc: FloqerError) -> int:
+    if isinstance(exc, FloqerNotFound):
+        return 404
+    if isinstance(exc, FloqerBusy):
+        return 503
     return 504 if isinstance(exc, FloqerTimeout) else 502
+
+
+def unexpected_failure_page(request: Request) -> Response:
+    response = error_response(
+        request,
+        500,
+        "Something went wrong",
+        "The app hit an unexpected problem; nothing you saved was lost. Try again, and "
+        "if it keeps happening tell whoever runs this app.",
+    )
+    response.headers["cache-control"] = "no-store"
+    return response
 
 
 def _signed_out(request: Request, exc: Exception) -> Response:
@@ -66,7 +82,8 @@ def install(app: FastAPI) -> None:
     async def floqer_failed(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, FloqerError)
         log.warning("Floqer call failed: %s (status %s)", type(exc).__name__, exc.status)
-        return error_response(request, floqer_status(exc), "Floqer said no", exc.user_message)
+        title = "Not found in Floqer" if isinstance(exc, FloqerNotFound) else "Floqer said no"
+        return error_response(request, floqer_status(exc), title, exc.user_message)
 
     async def not_found(request: Request, exc: Exception) -> Response:
         return error_response(request, 404, "Not found", str(exc))
@@ -77,6 +94,10 @@ def install(app: FastAPI) -> None:
         return error_response(request, exc.status_code, "Sorry", message)
 
     async def invalid(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        # A path that does not parse (an id that is not a number) names no page.
+        if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+            return error_response(request, 404, "Not found", HTTP_MESSAGES[404])
         return error_response(request, 400, "Sorry", HTTP_MESSAGES[400])
 
     async def key_box(request: Request, exc: Exception) -> Response:
@@ -89,18 +110,11 @@ def install(app: FastAPI) -> None:
         )
 
     async def unexpected(request: Request, exc: Exception) -> Response:
-        # The handlers' RedactingFilter keeps any key out of this traceback.
+        # Only failures outside CatchUnexpected get here (it answers the rest itself).
         log.error("unexpected failure on %s %s", request.method, request.url.path, exc_info=exc)
-        response = error_response(
-            request,
-            500,
-            "Something went wrong",
-            "The app hit an unexpected problem; nothing you saved was lost. Try again, and "
-            "if it keeps happening tell whoever runs this app.",
-        )
+        response = unexpected_failure_page(request)
         # Starlette answers this one outside every middleware, SecurityHeaders included.
         response.headers.update(HEADERS)
-        response.headers["cache-control"] = "no-store"
         return response
 
     app.add_exception_handler(NotSignedIn, _signed_out)

@@ -1,4 +1,10 @@
-"""htmx fragments of the configuration page: each is a block of configuration.html."""
+"""htmx fragments of the configuration page: each is a block of configuration.html.
+
+A Floqer failure does not turn a fragment into an error: the picker keeps the saved object,
+the fields part keeps the saved rows (editable, from the last good metadata when there is
+some), and the failure is said once, in the page's Floqer status line (an out-of-band swap
+both fragments aim at, so that two failing fragments say it once).
+"""
 
 from __future__ import annotations
 
@@ -7,13 +13,11 @@ import uuid
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from webapp.services.browse import grouped, reference_choices
 from webapp.services.configurations import get_configuration
-from webapp.services.form_options import object_fields, object_options
 from webapp.upsert_form import FieldRow, PlacedProblems, UpsertConfig
 from webapp.web.auth import Viewer
-from webapp.web.configurations import page_context
 from webapp.web.deps import CtxDep, SessionDep, floqer_for, render
+from webapp.web.views import fields_view, page_context, picker
 
 router = APIRouter()
 FRAGMENTS = "/configurations/{configuration_id}/fragments"
@@ -24,8 +28,8 @@ def object_picker(
     request: Request, ctx: CtxDep, session: SessionDep, configuration_id: int, caller: Viewer
 ) -> Response:
     config = get_configuration(session, configuration_id)
-    objects = object_options(ctx, floqer_for(ctx, config.connection), config)
-    context = page_context(ctx, config, objects=objects)
+    shown = picker(ctx, floqer_for(ctx, config.connection), config)
+    context = page_context(ctx, config, picker=shown)
     return render(request, "configuration.html", context, block="object_picker")
 
 
@@ -39,22 +43,11 @@ def object_fields_fragment(
     salesforce_object: str = "",
 ) -> Response:
     config = get_configuration(session, configuration_id)
-    client = floqer_for(ctx, config.connection)
     saved = UpsertConfig.from_inputs(config.inputs)
-    chosen = salesforce_object.strip()
-    # Another object than the saved one: its external ID and field rows start afresh.
-    same = chosen == saved.salesforce_object
-    references = reference_choices(client, config.workflow_id, config.sheet_id, config.step_id)
-    context = page_context(
-        ctx,
-        config,
-        fields=object_fields(ctx, client, config, chosen) if chosen else None,
-        references=references,
-        reference_groups=grouped(references),
-        external_id=saved.external_id_field if same else "",
-        rows=list(saved.rows) if same and saved.rows else [FieldRow("", "")],
-    )
-    if not same:  # the last push's problems were about the saved object's fields
+    chosen = salesforce_object.strip()[:200]
+    client = floqer_for(ctx, config.connection)
+    context = page_context(ctx, config, part=fields_view(ctx, client, config, chosen, saved))
+    if chosen != saved.salesforce_object:  # the last push's problems were about other fields
         context["placed"] = PlacedProblems()
     return render(request, "configuration.html", context, block="object_fields")
 

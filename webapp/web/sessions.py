@@ -74,7 +74,7 @@ def login(request: Request, session: SessionDep, form: FormDep) -> Response:
     try:
         user = finish_sign_in(session, attempt, form_value(form, "password"))
     except SignInRefused as exc:
-        audit.record(session, email.strip().lower()[:320], "failed login", address, "refused")
+        audit.failed_sign_in(session, email, address)
         session.commit()
         return _form_page(
             request, "login.html", 401, problem=exc.message, email=email, next=next_url

@@ -123,7 +123,7 @@ def _account_sync() -> Workflow:
         "2026-11-02T12:30:00Z",
         "2026-11-28T06:00:00Z",
         [main],
-        shared_users=[{"email": "priya.raman@acme.example", "role": "editor"}],
+        shared_users=["priya.raman@acme.example"],
     )
 
 

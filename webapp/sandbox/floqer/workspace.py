@@ -28,18 +28,22 @@ class ActionInstance:
     def output_nodes(self) -> list[dict[str, Any]]:
         nodes = []
         for out in self.definition.outputs:
+            # Floqer's ActionOutput: name, type, reference, description and, for a list,
+            # columns whose tokens sit under `structured_array_reference`.
             node: dict[str, Any] = {
                 "name": out.name,
                 "type": out.type,
-                "label": out.label,
                 "reference": f"{{{{{self.action_instance_id}.{out.name}}}}}",
+                "description": out.label,
             }
             if out.columns:
                 node["columns"] = [
                     {
                         "name": col,
                         "type": kind,
-                        "reference": f"{{{{{self.action_instance_id}.{out.name}.{col}}}}}",
+                        "structured_array_reference": (
+                            f"{{{{{self.action_instance_id}.{out.name}.{col}}}}}"
+                        ),
                     }
                     for col, kind in out.columns
                 ]
@@ -142,10 +146,10 @@ class Sheet:
         ids = [a.action_instance_id for a in self.actions]
         nodes: list[dict[str, Any]] = [
             {
+                # Floqer's docs: `inputs` is absent on the input node.
                 "action_instance_id": "input",
                 "action_id": "input",
                 "display_name": "Input",
-                "inputs": {},
                 "outputs": [
                     {"name": name, "type": kind, "reference": f"{{{{input.{name}}}}}"}
                     for name, kind in self.input_columns
@@ -187,7 +191,8 @@ class Workflow:
     updated_at: str
     last_run_at: str | None
     sheets: list[Sheet]
-    shared_users: list[dict[str, str]] = field(default_factory=list)
+    # Floqer's docs (WorkflowOverview): e-mails the workflow is shared with, as strings.
+    shared_users: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         return {

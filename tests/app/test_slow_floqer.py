@@ -1,0 +1,153 @@
+"""A slow or broken Floqer cannot hold the server: one deadline per call, bounded waiting,
+a health check that never queues behind Floqer, and pushes whose outcome is unknown said so.
+
+Bounds on time here are deliberately generous (several times what is expected): the figures
+themselves are measured by `make bench`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from tests.app.flows import (
+    ACCOUNT_SYNC,
+    CONTACT_ROWS,
+    add_connection,
+    form_fields,
+    start_configuration,
+    text_of,
+)
+from tests.conftest import AppFactory, RunningApp, SandboxFactory
+from tests.floqer_double import Behaviour, FloqerDouble, elapsed
+
+DEADLINE = 2.0
+
+
+@pytest.fixture
+def double() -> Iterator[list[FloqerDouble]]:
+    started: list[FloqerDouble] = []
+    yield started
+    for floqer in started:
+        floqer.stop()
+
+
+def app_behind(
+    start_app: AppFactory,
+    doubles: list[FloqerDouble],
+    behaviour: Behaviour,
+    upstream: str | None = None,
+    **settings: object,
+) -> RunningApp:
+    floqer = FloqerDouble(upstream, behaviour, drip_seconds=0.5).start()
+    doubles.append(floqer)
+    return start_app(floqer_base_url=floqer.url, floqer_timeout_seconds=DEADLINE, **settings)
+
+
+def only_who_am_i(method: str, path: str) -> str:
+    return "forward" if path.endswith("/user/") else "drip"
+
+
+def test_a_floqer_that_answers_a_byte_at_a_time_is_cut_off_at_the_deadline(
+    start_app: AppFactory, double: list[FloqerDouble]
+) -> None:
+    app = app_behind(start_app, double, only_who_am_i)
+    with app.signed_in() as web:
+        connection = add_connection(web)
+        took: list[httpx.Response] = []
+        seconds = elapsed(lambda: took.append(web.get(f"/connections/{connection}/workflows")))
+    [answer] = took
+    assert answer.status_code == 504
+    assert "Floqer took too long to answer" in text_of(answer)
+    # Per-read timeouts would let a drip run for as long as the answer is; the deadline
+    # ends the whole call. Generous bound: the deadline plus a few seconds of slack.
+    assert seconds < DEADLINE + 4, seconds
+
+
+def test_fifty_requests_waiting_on_floqer_leave_health_and_pages_responsive(
+    start_app: AppFactory, double: list[FloqerDouble]
+) -> None:
+    def hang_after_who_am_i(method: str, path: str) -> str:
+        return "forward" if path.endswith("/user/") else "hang"
+
+    app = app_behind(start_app, double, hang_after_who_am_i)
+    with app.signed_in() as web:
+        connection = add_connection(web)
+    health: list[float] = []
+    home: list[float] = []
+
+    def waiting(_: int) -> int:
+        with app.signed_in() as client:
+            return client.get(f"/connections/{connection}/workflows").status_code
+
+    with ThreadPoolExecutor(max_workers=50) as pool, app.signed_in() as prober:
+        stuck = [pool.submit(waiting, n) for n in range(50)]
+        time.sleep(0.5)  # let them all reach Floqer, or its queue
+        for _ in range(10):
+            health.append(elapsed(lambda: prober.get("/healthz").raise_for_status()))
+            home.append(elapsed(lambda: prober.get("/").raise_for_status()))
+            time.sleep(0.05)
+        statuses = sorted(future.result() for future in stuck)
+    # Each waiting request ends with a plain refusal: timed out (504) or turned away (503).
+    assert set(statuses) <= {503, 504}, statuses
+    assert max(health) < 1.0, health  # generous: it used to take up to 10.9 s
+    assert max(home) < 2.0, home
+
+
+def test_a_push_that_floqer_may_have_applied_is_unknown_until_a_pull_settles_it(
+    start_app: AppFactory, start_sandbox: SandboxFactory, double: list[FloqerDouble]
+) -> None:
+    sandbox = start_sandbox()
+
+    def apply_pushes_then_hang(method: str, path: str) -> str:
+        return "apply-then-hang" if method == "PATCH" else "forward"
+
+    app = app_behind(start_app, double, apply_pushes_then_hang, upstream=sandbox)
+    with app.signed_in() as web:
+        config = start_configuration(web, add_connection(web), ACCOUNT_SYNC)
+        draft = form_fields("Accounts", "Account", "Domain__c", [("Domain__c", "{{input.domain}}")])
+        web.post(f"/configurations/{config}/push", data=draft)
+        page = text_of(web.get(f"/configurations/{config}"))
+        assert "Push outcome unknown: Floqer may have applied it" in page
+        assert "Floqer may have applied version 2 all the same" in page
+        assert "Pull from Floqer (below) to see whether the step holds version 2" in page
+        assert "Push failed" not in page
+        pulled = text_of(web.post(f"/configurations/{config}/pull"))
+        assert "The push of version 2 is settled: Floqer holds it." in pulled
+        assert "No difference" in pulled
+        page = text_of(web.get(f"/configurations/{config}"))
+        assert "Pushed to Floqer" in page
+        assert "Settled by a pull: Floqer holds version 2." in page
+
+
+def test_a_second_push_while_one_is_on_its_way_is_told_at_once(
+    start_app: AppFactory, start_sandbox: SandboxFactory, double: list[FloqerDouble]
+) -> None:
+    def hang_pushes(method: str, path: str) -> str:
+        return "hang" if method == "PATCH" else "forward"
+
+    app = app_behind(start_app, double, hang_pushes, upstream=start_sandbox())
+    with app.signed_in() as web, ThreadPoolExecutor(max_workers=1) as pool:
+        config = start_configuration(web, add_connection(web))
+        draft = form_fields("Contacts", "Contact", "Email", CONTACT_ROWS)
+        first = pool.submit(web.post, f"/configurations/{config}/push", data=draft)
+        time.sleep(0.5)
+        again = form_fields("Contacts", "Contact", "Email", CONTACT_ROWS, version=2)
+        second: list[httpx.Response] = []
+        seconds = elapsed(
+            lambda: second.append(web.post(f"/configurations/{config}/push", data=again))
+        )
+        assert seconds < DEADLINE, seconds  # told at once, not queued behind the first
+        assert second[0].headers["location"].endswith("notice=push-in-progress#push-result")
+        told = text_of(web.get(second[0].headers["location"]))
+        assert "already on its way to Floqer" in told
+        assert "Pushing to Floqer…" in told
+        first.result()
+        page = text_of(web.get(f"/configurations/{config}"))
+    assert "Push outcome unknown" in page
+    pushes = [m for m, _, what in double[0].seen if m == "PATCH"]
+    assert pushes == ["PATCH"]  # the second push never reached Floqer

@@ -1,0 +1,197 @@
+"""What the configuration page and its fragments show, computed in one place.
+
+Templates get plain values from here: notice texts, the push outcome to show, the choices
+of the External ID field, and whether Floqer's metadata is current, old, or missing.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from webapp.context import AppContext
+from webapp.db import SavedConfiguration, utcnow
+from webapp.floqer.client import FloqerClient
+from webapp.floqer.errors import FloqerError
+from webapp.floqer.models import FieldOption
+from webapp.services.browse import ReferenceChoice, grouped, reference_choices
+from webapp.services.configurations import VersionConflict
+from webapp.services.editing import Draft
+from webapp.services.form_options import ObjectFields, object_fields, object_options, sheet_chain
+from webapp.services.preview import body_json, curl_command
+from webapp.services.pushing import latest_push, shown_outcome
+from webapp.settings import REAL_FLOQER
+from webapp.upsert_form import TOGGLES, FieldRow, PlacedProblems, UpsertConfig, differences
+from webapp.upsert_form import place_problems as place
+
+NOTICES = {
+    "unchanged": "Saved: nothing had changed.",
+    "refreshed": "Options will be read from Floqer again.",
+    "existing": "This step already has a configuration here: it is below.",
+    "created": "Configuration created from what the step holds in Floqer.",
+    "push-in-progress": "A push of this configuration is already on its way to Floqer: its "
+    "outcome shows below once Floqer answers. Reload in a moment.",
+}
+
+
+def notice_text(code: str | None, config: SavedConfiguration) -> str | None:
+    """The sentence a redirect's ?notice= stands for (codes only: no text from the URL)."""
+    if not code:
+        return None
+    if code.startswith("saved-v") and code[7:].isdigit():
+        return f"Saved as version {code[7:]}."
+    if code.startswith("took-floqer-v") and code[13:].isdigit():
+        return f"Took Floqer's version: saved as version {code[13:]}. Push it to keep them equal."
+    if code == "connection":
+        return f"This configuration now reads and pushes with {config.connection.label}."
+    if code == "template":
+        return (
+            "Started from a template: push it when it is right; until then the step keeps "
+            "what Floqer holds."
+        )
+    return NOTICES.get(code)
+
+
+@dataclass(frozen=True)
+class PushView:
+    outcome: str  # pushed, failed, unknown, sending
+    title: str
+    kind: str  # notice kind: success, error, warning, info
+
+
+PUSH_VIEWS = {
+    "pushed": PushView("pushed", "Pushed to Floqer", "success"),
+    "failed": PushView("failed", "Push failed", "error"),
+    "unknown": PushView("unknown", "Push outcome unknown: Floqer may have applied it", "warning"),
+    "sending": PushView("sending", "Pushing to Floqer…", "info"),
+}
+
+
+def page_context(
+    ctx: AppContext,
+    config: SavedConfiguration,
+    *,
+    draft: Draft | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """The configuration page: the saved head, or `draft` shown again as it was typed."""
+    latest = latest_push(config)
+    outcome = shown_outcome(latest, utcnow()) if latest else None
+    failed_now = latest is not None and outcome == "failed" and latest.version == config.version
+    upsert = draft.upsert if draft else UpsertConfig.from_inputs(config.inputs)
+    return {
+        "config": config,
+        "upsert": upsert,
+        "name": draft.name if draft else config.name,
+        "base_version": draft.base_version if draft else config.version,
+        "toggles": TOGGLES,
+        "latest_push": latest,
+        "push_view": PUSH_VIEWS[outcome] if outcome else None,
+        "pushes": [
+            (record, PUSH_VIEWS[shown_outcome(record, utcnow())]) for record in config.pushes[:20]
+        ],
+        "placed": place(latest.problems) if failed_now and latest else PlacedProblems(),
+        "body_json": body_json(config),
+        # In sandbox mode the sandbox's loopback address means nothing to the reader.
+        "curl": curl_command(ctx.settings.floqer_base_url or REAL_FLOQER, config),
+        "push_nonce": uuid.uuid4().hex,
+        "page_url": f"/configurations/{config.id}",
+        "fragments_url": f"/configurations/{config.id}/fragments",
+        **extra,
+    }
+
+
+@dataclass(frozen=True)
+class Picker:
+    """The object picker: the org's objects, or why they are missing."""
+
+    objects: list[FieldOption]
+    as_of: str | None = None  # "12 minutes ago" when Floqer failed and an older list stands
+    failure: FloqerError | None = None
+
+
+def picker(ctx: AppContext, client: FloqerClient, config: SavedConfiguration) -> Picker:
+    try:
+        cached = object_options(ctx.metadata, client, config)
+    except FloqerError as exc:
+        return Picker([], failure=exc)
+    as_of = age(cached.fetched_at) if cached.failure else None
+    return Picker(cached.value, as_of, cached.failure)
+
+
+@dataclass(frozen=True)
+class FieldsView:
+    """The object's part of the form: External ID field, the field rows, references."""
+
+    fields: ObjectFields | None
+    external_id: str
+    rows: list[FieldRow]
+    references: list[ReferenceChoice] = field(default_factory=list)
+    reference_groups: list[tuple[str, list[ReferenceChoice]]] = field(default_factory=list)
+    as_of: str | None = None
+    failure: FloqerError | None = None  # shown once, in the page's Floqer status line
+
+    @property
+    def key_options(self) -> list[tuple[str, str]]:
+        """(value, text) of the External ID choices; a saved one Floqer no longer offers
+        stays, marked, so that nothing silently changes."""
+        offered = self.fields.external_ids if self.fields else []
+        options = [(o.value, f"{o.label} ({o.value})") for o in offered]
+        if self.external_id and self.external_id not in {o.value for o in offered}:
+            mark = " — not an External ID field any more" if offered else ""
+            options.append((self.external_id, self.external_id + mark))
+        return options
+
+
+def fields_view(
+    ctx: AppContext,
+    client: FloqerClient,
+    config: SavedConfiguration,
+    chosen: str,
+    shown: UpsertConfig,
+) -> FieldsView:
+    """The fields part for the object `chosen`, with `shown`'s rows when it is their object."""
+    same = chosen == shown.salesforce_object
+    rows = list(shown.rows) if same and shown.rows else [FieldRow("", "")]
+    external_id = shown.external_id_field if same else ""
+    if not chosen:
+        return FieldsView(None, external_id, rows)
+    fields = object_fields(ctx.metadata, client, config, chosen)
+    failure = fields.failure
+    try:
+        chain = sheet_chain(ctx.metadata, client, config)
+        references = reference_choices(chain.value, config.step_id)
+        failure = failure or chain.failure
+    except FloqerError as exc:
+        references, failure = [], failure or exc
+    as_of = age(fields.fetched_at) if fields.fetched_at else None
+    return FieldsView(fields, external_id, rows, references, grouped(references), as_of, failure)
+
+
+def age(when: float) -> str:
+    minutes = int(max(0.0, time.time() - when) // 60)
+    if minutes < 1:
+        return "less than a minute ago"
+    if minutes < 90:
+        return "1 minute ago" if minutes == 1 else f"{minutes} minutes ago"
+    hours = round(minutes / 60)
+    return f"{hours} hours ago"
+
+
+def conflict_context(
+    conflict: VersionConflict, draft: Draft, config: SavedConfiguration, action: str
+) -> dict[str, Any]:
+    """The 409 page: who saved what since the form was opened, and the two ways on."""
+    head = conflict.head
+    theirs = UpsertConfig.from_inputs(head.body.get("inputs", {}))
+    return {
+        "config": config,
+        "head": head,
+        "draft": draft,
+        "differences": differences(theirs, draft.upsert),
+        "action": action,
+        "page_url": f"/configurations/{config.id}",
+        "push_nonce": uuid.uuid4().hex,
+    }
