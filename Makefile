@@ -35,9 +35,10 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/hadolint Dockerfile
 
-## Everything: lint, types, then the whole suite (browser tests included).
+## Everything: lint, types, then the whole suite (browser tests included), on two workers
+## (a test file stays on one worker, so module-wide fixtures are built once).
 test: $(STAMP) browser lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

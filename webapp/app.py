@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,7 +13,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, select_autoescape
+from jinja2.bccache import Bucket
 from jinja2_fragments.fastapi import Jinja2Blocks
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
@@ -77,9 +79,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Compiled templates, kept for the process: keyed by name and source checksum, so an
+    edited template compiles again; a second app in the same process (the test suite starts
+    hundreds) does not compile them all again."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+@functools.cache
+def _compiled_templates() -> _CompiledTemplates:
+    return _CompiledTemplates()
+
+
 def templates() -> Jinja2Blocks:
     env = Environment(
         loader=FileSystemLoader(resource_dir("templates")),
+        bytecode_cache=_compiled_templates(),
         # Every template is HTML: escape everything, whatever the file name says.
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,

@@ -46,8 +46,12 @@ class BackgroundServer:
         self.port = sockets[0].getsockname()[1]
         return self
 
-    def stop(self) -> None:
+    def request_stop(self) -> None:
+        """Ask the server to stop without waiting (stop() waits)."""
         self._server.should_exit = True
+
+    def stop(self) -> None:
+        self.request_stop()
         self._thread.join(timeout=10)
 
     def __enter__(self) -> BackgroundServer:

@@ -76,9 +76,10 @@ def test_a_save_against_an_older_version_gets_the_409_page_and_keeps_the_draft(
         [c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])]
         for tr in soup(refused).select("table.diff tbody tr")
     ]
+    # Setting, the version the draft started from, theirs, the draft: who changed what.
     assert rows == [
-        ["Field LastName", "(not mapped)", "{{input.last_name}}"],
-        ["Field FirstName", "(not mapped)", "{{input.first_name}}"],
+        ["Field LastName", "(not mapped)", "(not mapped)", "{{input.last_name}} your change"],
+        ["Field FirstName", "(not mapped)", "(not mapped)", "{{input.first_name}} your change"],
     ]
     assert head(app, config)[0] == 2  # nothing of the stale draft was stored
 

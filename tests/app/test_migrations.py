@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alembic import command
 
 from webapp import migrate
@@ -55,3 +57,76 @@ def test_serving_an_unmigrated_database_says_what_to_run(tmp_path: Path) -> None
     )
     assert result.returncode != 0
     assert "run `python -m webapp migrate` first" in result.stderr
+
+
+def test_upgrading_folds_configurations_of_one_step_keeping_every_body_and_push(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'fold.db'}"
+    command.upgrade(migrate.alembic_config(url), "0002")
+    db = sqlite3.connect(tmp_path / "fold.db")
+    db.execute(
+        "INSERT INTO connections (id, label, key_ciphertext, key_hint, floqer_user_email, "
+        "floqer_user_name, is_sandbox, created_at) VALUES (1, 'c', x'00', 'floq_…', '', '', 0, "
+        "'2026-11-01 00:00:00')"
+    )
+    configs = [  # id, name, step, body marker, version, updated_at
+        (1, "Original", "s1", "a", 3, "2026-11-10 00:00:00"),
+        (2, "Copy of Original", "s1", "b", 5, "2026-11-20 00:00:00"),  # the latest: kept
+        (3, "Copy of Original (2)", "s1", "c", 1, "2026-11-15 00:00:00"),
+        (4, "Other step", "s2", "d", 2, "2026-11-12 00:00:00"),
+    ]
+    for cid, name, step, marker, version, updated in configs:
+        body = json.dumps({"inputs": {"salesforce_object": marker}})
+        db.execute(
+            "INSERT INTO configurations (id, name, connection_id, workflow_id, workflow_name, "
+            "sheet_id, sheet_name, step_id, step_name, body, version, created_at, updated_at) "
+            "VALUES (?, ?, 1, 'w', 'W', 'w', 'S', ?, 'U', ?, ?, ?, ?)",
+            (cid, name, step, body, version, updated, updated),
+        )
+    for pid, cid, version, ok in ((1, 1, 3, 1), (2, 3, 1, 0), (3, 2, 5, 1)):
+        db.execute(
+            "INSERT INTO pushes (id, configuration_id, version, pushed_at, succeeded, summary, "
+            "problems) VALUES (?, ?, ?, '2026-11-21 00:00:00', ?, 'answer', '[]')",
+            (pid, cid, version, ok),
+        )
+    db.commit()
+
+    migrate.upgrade(url)
+
+    rows = db.execute("SELECT id, version FROM configurations ORDER BY id").fetchall()
+    assert rows == [(2, 8), (4, 2)]
+    versions = db.execute(
+        "SELECT configuration_id, version, json_extract(body, '$.inputs.salesforce_object'), note "
+        "FROM configuration_versions ORDER BY configuration_id, version"
+    ).fetchall()
+    assert [v[:3] for v in versions] == [
+        (2, 5, "b"),
+        (2, 6, "a"),  # the older duplicates' bodies, oldest first, after the keeper's own
+        (2, 7, "c"),
+        (2, 8, "b"),  # the keeper's body again: still the head
+        (4, 2, "d"),
+    ]
+    assert versions[1][3] == "folded in from configuration #1 “Original” (its version 3)"
+    pushes = db.execute(
+        "SELECT id, configuration_id, version, outcome, summary FROM pushes ORDER BY id"
+    ).fetchall()
+    assert pushes == [
+        (1, 2, 6, "pushed", "Pushed from configuration #1 “Original” (its version 3): answer"),
+        (
+            2,
+            2,
+            7,
+            "failed",
+            "Pushed from configuration #3 “Copy of Original (2)” (its version 1): answer",
+        ),
+        (3, 2, 5, "pushed", "answer"),
+    ]
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute(
+            "INSERT INTO configurations (name, connection_id, workflow_id, workflow_name, "
+            "sheet_id, sheet_name, step_id, step_name, body, version, created_at, updated_at) "
+            "VALUES ('again', 1, 'w', 'W', 'w', 'S', 's1', 'U', '{}', 1, '2026-12-01', "
+            "'2026-12-01')"
+        )
+    db.close()

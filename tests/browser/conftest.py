@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Generator, Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,12 +126,20 @@ def _artifact_name(item: pytest.Item) -> str:
 
 @pytest.fixture
 def page(browser: Browser, console: ConsoleWatch, request: pytest.FixtureRequest) -> Iterator[Page]:
+    # Signed in as the admin of every app the test starts (see tests/conftest.py).
+    with signed_in_tab(browser, console, request, SESSION_TOKEN) as tab:
+        yield tab
+
+
+@contextmanager
+def signed_in_tab(
+    browser: Browser, console: ConsoleWatch, request: pytest.FixtureRequest, token: str
+) -> Iterator[Page]:
+    """A tab in a context of its own (a separate browser, as far as the app can tell) with
+    the session `token`; on failure it leaves a screenshot, and console errors fail the test."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     context.set_default_timeout(10_000)
-    # Signed in as the admin of every app the test starts (see tests/conftest.py).
-    context.add_cookies(
-        [{"name": "session", "value": SESSION_TOKEN, "domain": "127.0.0.1", "path": "/"}]
-    )
+    context.add_cookies([{"name": "session", "value": token, "domain": "127.0.0.1", "path": "/"}])
     tab = context.new_page()
     tab.on("console", console.on_console)
     tab.on("pageerror", console.on_page_error)
@@ -140,7 +148,8 @@ def page(browser: Browser, console: ConsoleWatch, request: pytest.FixtureRequest
     if any(report.failed for report in reports.values()):
         ARTIFACTS.mkdir(exist_ok=True)
         with suppress(Error):  # the page may be gone; the failure itself says what happened
-            tab.screenshot(path=ARTIFACTS / f"{_artifact_name(request.node)}.png", full_page=True)
+            name = f"{_artifact_name(request.node)}-{token[:6]}.png"
+            tab.screenshot(path=ARTIFACTS / name, full_page=True)
     context.close()
     problems = console.unexpected()
     if problems:

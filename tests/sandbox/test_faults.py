@@ -339,7 +339,7 @@ def test_no_answer_echoes_the_api_key(api: httpx.Client, client_for: ClientFor, 
     step = upsert_step(api)
     client = client_for(key)
     calls: list[Call] = [lambda c: c.get("/user/"), lambda c: c.get("/workflows/")]
-    if key != SLOW:  # each of its calls but who-am-I takes five seconds
+    if key != SLOW:  # each of its calls but who-am-I answers late
         wid = workflow_id(api, INBOUND)
         sheet = f"/workflows/{wid}/sheets/{wid}"
         calls += [

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import ADMIN_EMAIL, SESSION_TOKEN, TEST_SECRET, RunningApp, add_signed_in_user
-from webapp import migrate
-from webapp.app import create_app
-from webapp.sandbox import SandboxSettings, create_sandbox_app
-from webapp.serving import BackgroundServer
-from webapp.settings import Settings
+from tests.support import (
+    ADMIN_EMAIL,
+    SESSION_TOKEN,
+    RunningApp,
+    Servers,
+    add_signed_in_user,
+    app_settings,
+    fresh_database,
+)
 
 
 class Launcher:
@@ -29,12 +31,10 @@ class Launcher:
     def __init__(self, base: Path) -> None:
         self._base = base
         self._numbers = itertools.count(1)
-        self._servers: list[BackgroundServer] = []
+        self._servers = Servers()
 
     def sandbox(self, **settings: Any) -> str:
-        server = BackgroundServer(create_sandbox_app(SandboxSettings(**settings))).start()
-        self._servers.append(server)
-        return server.url
+        return self._servers.sandbox(**settings)
 
     def app(
         self,
@@ -48,26 +48,15 @@ class Launcher:
         sandbox_url = self.sandbox(**(sandbox or {}))
         fresh = data_dir is None
         data_dir = data_dir or self._base / f"app-{next(self._numbers)}"
-        settings = Settings(
-            data_dir=data_dir,
-            database_url=f"sqlite:///{data_dir / 'webapp.db'}",
-            secret_key=TEST_SECRET,
-            floqer_base_url=f"{sandbox_url}/api/v1",
-            floqer_timeout_seconds=5.0,
-        )
-        settings = replace(settings, **overrides)
+        settings = app_settings(data_dir, f"{sandbox_url}/api/v1", **overrides)
         if fresh:
-            data_dir.mkdir(parents=True)
-            migrate.upgrade(settings.database_url)
+            fresh_database(data_dir)
             if users:
                 add_signed_in_user(settings.database_url, ADMIN_EMAIL, "admin", SESSION_TOKEN)
-        server = BackgroundServer(create_app(settings)).start()
-        self._servers.append(server)
-        return RunningApp(server.url, settings, sandbox_url)
+        return RunningApp(self._servers.app(settings), settings, sandbox_url)
 
     def stop_all(self) -> None:
-        for server in reversed(self._servers):
-            server.stop()
+        self._servers.stop_all()
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ class Fault:
     status: int
     code: str
     message: str
-    delay_seconds: float = 0.0
+    slow: bool = False  # answers late (SandboxSettings.slow_key_seconds), not an error
 
     def error(self) -> FloqerApiError:
         headers = {"Retry-After": "30"} if self.status == 429 else None
@@ -101,7 +101,7 @@ FAULTS: dict[str, Fault] = {
             200,
             "",
             "",
-            delay_seconds=5.0,
+            slow=True,
         ),
     )
 }

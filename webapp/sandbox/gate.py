@@ -32,6 +32,7 @@ class Gate:
         *,
         limiter: RateLimiter,
         latency_ms: int,
+        slow_key_seconds: float = 5.0,
         max_body_bytes: int,
         calls: Counter[str],
         revoked: set[str],
@@ -41,6 +42,7 @@ class Gate:
         self.calls = calls
         self.revoked = revoked
         self.latency_seconds = latency_ms / 1000
+        self.slow_key_seconds = slow_key_seconds
         self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -88,8 +90,8 @@ class Gate:
             return None
         if fault.scope is FaultScope.EVERYTHING and scope["path"] == WHO_AM_I:
             return None
-        if fault.delay_seconds:
-            await asyncio.sleep(fault.delay_seconds)
+        if fault.slow:
+            await asyncio.sleep(self.slow_key_seconds)
             return None
         return fault.error()
 

@@ -215,7 +215,8 @@ def create_sandbox_app(settings: SandboxSettings | None = None) -> FastAPI:
                 "base_url": f"{API_PREFIX}",
                 "org": settings.org,
                 "fault_keys": {
-                    key: f.message or "every answer 5 s late" for key, f in FAULTS.items()
+                    key: f.message or "every answer late (5 s by default)"
+                    for key, f in FAULTS.items()
                 },
             }
         )
@@ -230,6 +231,7 @@ def create_sandbox_app(settings: SandboxSettings | None = None) -> FastAPI:
         revoked=app.state.revoked,
         limiter=limiter,
         latency_ms=settings.latency_ms,
+        slow_key_seconds=settings.slow_key_seconds,
         max_body_bytes=settings.max_body_bytes,
     )
     return app

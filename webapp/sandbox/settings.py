@@ -16,3 +16,5 @@ class SandboxSettings:
     rate_limit_per_minute: int = 200
     rate_limit_per_day: int = 10_000
     max_body_bytes: int = 1024 * 1024
+    # How late the floq_sandbox_slow key's answers come (longer than a client's timeout).
+    slow_key_seconds: float = 5.0

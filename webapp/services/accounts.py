@@ -43,9 +43,19 @@ class SignInRefused(Exception):
     message = "Wrong email or password, or too many attempts. Check them, or wait a few minutes."
 
 
-@functools.cache
+_hashing: list[PasswordHasher] = []  # the hasher in use, made on first use
+
+
 def _hasher() -> PasswordHasher:
-    return PasswordHasher()  # Argon2id with the library's current OWASP-recommended costs
+    if not _hashing:
+        _hashing.append(PasswordHasher())  # Argon2id, the library's OWASP-recommended costs
+    return _hashing[0]
+
+
+def use_hasher(hasher: PasswordHasher) -> None:
+    """Hash with other parameters from now on (the test suite's cheap ones): never the app."""
+    _hashing[:] = [hasher]
+    _dummy_hash.cache_clear()
 
 
 @functools.cache

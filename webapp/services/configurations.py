@@ -104,6 +104,17 @@ def head_version(session: Session, config: SavedConfiguration) -> ConfigurationV
     return head
 
 
+def version_body(session: Session, config: SavedConfiguration, version: int) -> UpsertConfig | None:
+    """The configuration as saved in `version`, if that version is kept."""
+    body = session.scalar(
+        select(ConfigurationVersion.body).where(
+            ConfigurationVersion.configuration_id == config.id,
+            ConfigurationVersion.version == version,
+        )
+    )
+    return UpsertConfig.from_inputs(body.get("inputs", {})) if body else None
+
+
 def create_for_step(
     session: Session,
     connection: Connection,

@@ -19,6 +19,7 @@ from webapp.services.configurations import (
     get_configuration,
     rename,
     use_connection,
+    version_body,
 )
 from webapp.services.connections import get_connection, list_connections
 from webapp.services.editing import Draft, DraftProblem, read_draft, save_and_push, save_draft
@@ -83,9 +84,15 @@ def _unreadable(
 
 
 def _conflict(
-    request: Request, exc: VersionConflict, draft: Draft, config: SavedConfiguration, action: str
+    request: Request,
+    session: SessionDep,
+    exc: VersionConflict,
+    draft: Draft,
+    config: SavedConfiguration,
+    action: str,
 ) -> Response:
-    context = conflict_context(exc, draft, config, action)
+    started_from = version_body(session, config, draft.base_version)
+    context = conflict_context(exc, draft, config, action, started_from)
     return render(request, "conflict.html", context, status=409)
 
 
@@ -121,7 +128,7 @@ def save_configuration(
     try:
         saved = save_draft(session, config, draft, caller.user.email)
     except VersionConflict as exc:
-        return _conflict(request, exc, draft, config, "save")
+        return _conflict(request, session, exc, draft, config, "save")
     session.commit()
     notice = f"saved-v{saved.version}" if saved.created else "unchanged"
     return redirect(f"/configurations/{config.id}?notice={notice}")
@@ -152,7 +159,7 @@ def push_configuration(
             lease=lease,
         )
     except VersionConflict as exc:
-        return _conflict(request, exc, draft, config, "push")
+        return _conflict(request, session, exc, draft, config, "push")
     except PushInProgress:
         return redirect(f"/configurations/{config.id}?notice=push-in-progress#push-result")
     return redirect(f"/configurations/{config.id}#push-result")
@@ -199,7 +206,7 @@ def take_floqer_version_action(
     try:
         saved = save_draft(session, config, draft, caller.user.email, "taken from Floqer")
     except VersionConflict as exc:
-        return _conflict(request, exc, draft, config, "save")
+        return _conflict(request, session, exc, draft, config, "save")
     session.commit()
     return redirect(f"/configurations/{config.id}?notice=took-floqer-v{saved.version}")
 

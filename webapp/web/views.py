@@ -180,17 +180,49 @@ def age(when: float) -> str:
     return f"{hours} hours ago"
 
 
+@dataclass(frozen=True)
+class ConflictRow:
+    what: str
+    started_from: str | None  # None when the version the draft started from is not known
+    theirs: str
+    mine: str
+    they_changed: bool
+    you_changed: bool
+
+
 def conflict_context(
-    conflict: VersionConflict, draft: Draft, config: SavedConfiguration, action: str
+    conflict: VersionConflict,
+    draft: Draft,
+    config: SavedConfiguration,
+    action: str,
+    started_from: UpsertConfig | None,
 ) -> dict[str, Any]:
-    """The 409 page: who saved what since the form was opened, and the two ways on."""
-    head = conflict.head
-    theirs = UpsertConfig.from_inputs(head.body.get("inputs", {}))
+    """The 409 page: who saved what since the form was opened, and the two ways on.
+
+    Each setting where their version and the draft differ is shown with its value in the
+    version the draft started from, so it is plain who changed what.
+    """
+    theirs = UpsertConfig.from_inputs(conflict.head.body.get("inputs", {}))
+    base = started_from or theirs
+    by_them = {d.what: d for d in differences(base, theirs)}
+    by_you = {d.what: d for d in differences(base, draft.upsert)}
+    rows = [
+        ConflictRow(
+            d.what,
+            (by_them[d.what].saved if d.what in by_them else d.saved) if started_from else None,
+            d.saved,
+            d.floqer,
+            started_from is not None and d.what in by_them,
+            started_from is not None and d.what in by_you,
+        )
+        for d in differences(theirs, draft.upsert)
+    ]
     return {
         "config": config,
-        "head": head,
+        "head": conflict.head,
         "draft": draft,
-        "differences": differences(theirs, draft.upsert),
+        "rows": rows,
+        "known_start": started_from is not None,
         "action": action,
         "page_url": f"/configurations/{config.id}",
         "push_nonce": uuid.uuid4().hex,

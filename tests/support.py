@@ -1,0 +1,140 @@
+"""Starting the real app and the real sandbox for the tests, fast and always fresh.
+
+Shared set-up, never shared state: the schema is migrated once per run into a template file
+that each app copies (a fresh SQLite file per test, in the test's own directory); passwords
+are hashed with Argon2's cheapest parameters (the app's own are untouched); and the servers
+a test started are told to stop without waiting for them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import httpx
+from argon2 import PasswordHasher
+from argon2.profiles import CHEAPEST
+from sqlalchemy.orm import Session
+
+from webapp import migrate
+from webapp.app import create_app
+from webapp.db import UserSession, make_engine
+from webapp.sandbox import SandboxSettings, create_sandbox_app
+from webapp.services import accounts
+from webapp.services.accounts import create_user
+from webapp.serving import BackgroundServer
+from webapp.settings import Settings
+
+TEST_SECRET = "test-secret-for-the-suite-only-0123456789abcdef"
+ADMIN_EMAIL = "admin@acme.example"
+TEST_PASSWORD = "correct horse battery staple"
+# One session per app, with the same token in every app's own database: a browser context
+# (whose cookies are per host, not per port) is signed in to every app a test starts.
+SESSION_TOKEN = "test-session-token-not-a-secret-0123456789"
+CSRF_TOKEN = "test-csrf-token-not-a-secret-0123456789"
+FAST_HASHER = PasswordHasher.from_parameters(CHEAPEST)
+
+
+def use_fast_password_hashing() -> None:
+    """Tests only: sign-in checks stay real, at a fraction of production's Argon2 cost."""
+    accounts.use_hasher(FAST_HASHER)
+
+
+@cache
+def _template_database() -> Path:
+    path = Path(tempfile.mkdtemp(prefix="webapp-template-")) / "webapp.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    return path
+
+
+def fresh_database(data_dir: Path) -> str:
+    """A migrated, empty SQLite file in `data_dir` (a copy of the run's template)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    target = data_dir / "webapp.db"
+    shutil.copyfile(_template_database(), target)
+    return f"sqlite:///{target}"
+
+
+class Servers:
+    """The servers one test started. stop_all() tells them all to stop and moves on: each
+    finishes in a fraction of a second on its own thread (ports and files are the test's
+    own), instead of the suite waiting out uvicorn's shutdown ticks test after test."""
+
+    def __init__(self) -> None:
+        self._started: list[BackgroundServer] = []
+
+    def sandbox(self, **settings: Any) -> str:
+        """A fresh sandbox with these SandboxSettings; its base URL (no /api/v1). Its slow
+        key answers 1.5 s late: later than the tests' client timeouts, not a second more."""
+        settings.setdefault("slow_key_seconds", 1.5)
+        server = BackgroundServer(create_sandbox_app(SandboxSettings(**settings))).start()
+        self._started.append(server)
+        return server.url
+
+    def app(self, settings: Settings) -> str:
+        server = BackgroundServer(create_app(settings)).start()
+        self._started.append(server)
+        return server.url
+
+    def stop_all(self) -> None:
+        for server in self._started:
+            server.request_stop()
+
+
+def app_settings(data_dir: Path, floqer_base_url: str | None, **overrides: Any) -> Settings:
+    settings = Settings(
+        data_dir=data_dir,
+        database_url=f"sqlite:///{data_dir / 'webapp.db'}",
+        secret_key=TEST_SECRET,
+        floqer_base_url=floqer_base_url,
+        floqer_timeout_seconds=5.0,
+    )
+    return replace(settings, **overrides)
+
+
+@dataclass(frozen=True)
+class RunningApp:
+    url: str
+    settings: Settings
+    sandbox_url: str | None  # None when the app runs its own embedded sandbox
+
+    def sandbox_api(self, key: str = "floq_test_0001") -> httpx.Client:
+        """A Floqer API client straight to the sandbox behind the app (to check what it holds)."""
+        assert self.sandbox_url, "this app runs an embedded sandbox"
+        return httpx.Client(
+            base_url=f"{self.sandbox_url}/api/v1", headers={"Authorization": f"Bearer {key}"}
+        )
+
+    def signed_in(self, token: str = SESSION_TOKEN, csrf: str = CSRF_TOKEN) -> httpx.Client:
+        """A client with a session cookie and the CSRF header htmx would send."""
+        return httpx.Client(
+            base_url=self.url,
+            timeout=30,
+            cookies={"session": token},
+            headers={"X-CSRF-Token": csrf},
+        )
+
+    def add_user(self, email: str, role: str, token: str, csrf: str = CSRF_TOKEN) -> None:
+        """A user of `role` with a live session `token` (no sign-in form needed)."""
+        add_signed_in_user(self.settings.database_url, email, role, token, csrf)
+
+    def sandbox_calls(self) -> dict[str, Any]:
+        assert self.sandbox_url
+        calls: dict[str, Any] = httpx.get(f"{self.sandbox_url}/_sandbox/calls").json()["data"]
+        return calls
+
+
+def add_signed_in_user(
+    database_url: str, email: str, role: str, token: str, csrf: str = CSRF_TOKEN
+) -> None:
+    engine = make_engine(database_url)
+    with Session(engine) as session, session.begin():
+        user = create_user(session, email, role, TEST_PASSWORD)
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        session.add(UserSession(token_hash=digest, user=user, csrf_token=csrf))
+    engine.dispose()
