@@ -75,6 +75,17 @@ def _connection(app: RunningApp) -> int:
     return int(answer.headers["location"].split("/")[2])
 
 
+def _configuration(app: RunningApp) -> int:
+    """A configuration of the first workflow's first upsert step, made through the pages."""
+    connection = _connection(app)
+    with app.signed_in() as web:
+        page = web.get(f"/connections/{connection}/workflows").text
+        workflow = re.findall(r'href="(/connections/\d+/workflows/[^"?]+)"', page)[0]
+        action = re.findall(r'action="([^"]+/configure)"', web.get(workflow).text)[0]
+        location = web.post(action).headers["location"]
+    return int(re.findall(r"/configurations/(\d+)", location)[0])
+
+
 def drip(servers: Servers, data: Path) -> None:
     double = FloqerDouble(
         None, lambda m, p: "forward" if p.endswith("/user/") else "drip", drip_seconds=0.25
@@ -133,13 +144,7 @@ def waiting(servers: Servers, data: Path) -> None:
 def savers(servers: Servers, data: Path) -> None:
     sandbox = servers.sandbox()
     app = _app(servers, data, "save", f"{sandbox}/api/v1")
-    connection = _connection(app)
-    with app.signed_in() as web:
-        page = web.get(f"/connections/{connection}/workflows").text
-        workflow = re.findall(r'href="(/connections/\d+/workflows/[^"?]+)"', page)[0]
-        action = re.findall(r'action="([^"]+/configure)"', web.get(workflow).text)[0]
-        config = int(re.findall(r"/configurations/(\d+)", web.post(action).headers["location"])[0])
-    url = f"/configurations/{config}"
+    url = f"/configurations/{_configuration(app)}"
 
     def save(client: httpx.Client, n: int) -> tuple[int, int]:
         conflicts = 0
@@ -184,12 +189,8 @@ def savers(servers: Servers, data: Path) -> None:
 def case_variants(servers: Servers, data: Path) -> None:
     sandbox = servers.sandbox(org="large")
     app = _app(servers, data, "cache", f"{sandbox}/api/v1")
-    connection = _connection(app)
+    config = _configuration(app)
     with app.signed_in() as web:
-        page = web.get(f"/connections/{connection}/workflows").text
-        workflow = re.findall(r'href="(/connections/\d+/workflows/[^"?]+)"', page)[0]
-        action = re.findall(r'action="([^"]+/configure)"', web.get(workflow).text)[0]
-        config = int(re.findall(r"/configurations/(\d+)", web.post(action).headers["location"])[0])
         fields = f"/configurations/{config}/fragments/object-fields"
         before_calls = httpx.get(f"{sandbox}/_sandbox/calls").json()["data"]["options"]
         rss = _rss_mib()

@@ -149,8 +149,10 @@ class RequireRole:
     def __call__(
         self,
         request: Request,
-        caller: Annotated[Caller, Depends(current_caller)],
+        # Read first: the form's caps (fields, files) are enforced before the session is
+        # looked up, so a malformed post is refused before anything is written.
         presented: Annotated[str, Depends(presented_csrf_token)],
+        caller: Annotated[Caller, Depends(current_caller)],
     ) -> Caller:
         if request.method in UNSAFE:
             check_origin(request)

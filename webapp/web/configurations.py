@@ -91,6 +91,7 @@ def _conflict(
     config: SavedConfiguration,
     action: str,
 ) -> Response:
+    session.rollback()  # nothing of the draft was written; let other writers go at once
     started_from = version_body(session, config, draft.base_version)
     context = conflict_context(exc, draft, config, action, started_from)
     return render(request, "conflict.html", context, status=409)

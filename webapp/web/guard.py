@@ -13,10 +13,11 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from webapp.settings import Network, is_trusted
+from webapp.web.auth import UNSAFE
+from webapp.web.errors import error_response, unexpected_failure_page
 
 log = logging.getLogger("webapp")
 
-UNSAFE = frozenset({b"POST", b"PUT", b"PATCH", b"DELETE"})
 # Asked by container health checks and load balancers by address, not by the public name.
 HOST_EXEMPT = frozenset({"/healthz"})
 
@@ -51,7 +52,7 @@ class FrontDoor:
             log.warning("refused a request for the host %r", host[:100])
             await refuse(scope, receive, send, 400, "Unknown address", _host_message(host))
             return
-        if scope["method"].encode() in UNSAFE:
+        if scope["method"] in UNSAFE:
             body = await self._bounded_body(scope, receive)
             if body is None:
                 message = (
@@ -114,8 +115,6 @@ class CatchUnexpected:
             log.error("unexpected failure on %s %s", scope["method"], scope["path"], exc_info=exc)
             if started:
                 return  # half an answer is out: nothing better to do than end it here
-            from webapp.web.errors import unexpected_failure_page
-
             response = unexpected_failure_page(Request(scope, receive))
             await response(scope, receive, send)
 
@@ -123,8 +122,6 @@ class CatchUnexpected:
 async def refuse(
     scope: Scope, receive: Receive, send: Send, status: int, title: str, message: str
 ) -> None:
-    from webapp.web.errors import error_response
-
     response = error_response(Request(scope, receive), status, title, message)
     await response(scope, receive, send)
 

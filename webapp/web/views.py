@@ -140,7 +140,8 @@ class FieldsView:
         offered = self.fields.external_ids if self.fields else []
         options = [(o.value, f"{o.label} ({o.value})") for o in offered]
         if self.external_id and self.external_id not in {o.value for o in offered}:
-            mark = " — not an External ID field any more" if offered else ""
+            # Only current metadata can say it is no longer one; without any, it just stays.
+            mark = "" if self.failure else " — not an External ID field any more"
             options.append((self.external_id, self.external_id + mark))
         return options
 
