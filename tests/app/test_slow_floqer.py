@@ -114,12 +114,14 @@ def test_a_push_that_floqer_may_have_applied_is_unknown_until_a_pull_settles_it(
         assert "Floqer may have applied version 2 all the same" in page
         assert "Pull from Floqer (below) to see whether the step holds version 2" in page
         assert "Push failed" not in page
+        assert "Push unknown: pull to settle" in text_of(web.get("/"))
         pulled = text_of(web.post(f"/configurations/{config}/pull"))
         assert "The push of version 2 is settled: Floqer holds it." in pulled
         assert "No difference" in pulled
         page = text_of(web.get(f"/configurations/{config}"))
         assert "Pushed to Floqer" in page
         assert "Settled by a pull: Floqer holds version 2." in page
+        assert "Push unknown" not in text_of(web.get("/"))
 
 
 def test_a_second_push_while_one_is_on_its_way_is_told_at_once(

@@ -463,3 +463,16 @@ def test_the_endpoint_table_marks_every_guess_as_ours() -> None:
     # Floqer's action pages: "Configure Action body (PATCH /api/v1/workflows/…)".
     assert ENDPOINTS["configure"] == ("PATCH", ENDPOINTS["configure"].path, "doc")
     assert ENDPOINTS["who_am_i"].provenance == "third-party"
+
+
+def test_an_unreadable_success_answer_to_configure_leaves_the_outcome_in_doubt(
+    mocked: MockedFloqer,
+) -> None:
+    floqer = mocked(lambda _: httpx.Response(200, content=b"<html>OK</html>"), KEY)
+    with pytest.raises(FloqerUnexpectedAnswer) as caught:
+        floqer.configure("w", "w", "a", {"ignore_empty_values": True})
+    assert caught.value.outcome_unknown  # Floqer may have applied it: a pull must settle it
+    refused = mocked(lambda _: answer(400, {"status": 400, "message": "no"}), KEY)
+    with pytest.raises(FloqerBadRequest) as said_no:
+        refused.configure("w", "w", "a", {})
+    assert not said_no.value.outcome_unknown

@@ -26,12 +26,8 @@ LEASE_MARGIN = timedelta(seconds=30)
 
 
 class PushInProgress(Exception):
-    """Another push of this configuration is on its way to Floqer right now."""
-
-    def __init__(self, since: datetime | None, actor: str) -> None:
-        super().__init__("a push is in progress")
-        self.since = since
-        self.actor = actor
+    """Another push of this configuration is on its way to Floqer right now (the page shows
+    it, with who started it and when, as the latest push, "sending")."""
 
 
 def push(
@@ -103,14 +99,7 @@ def _take_lease(session: Session, config: SavedConfiguration, lease: timedelta) 
     )
     if taken.rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
-        sending = session.scalar(
-            select(PushRecord)
-            .where(PushRecord.configuration_id == config.id, PushRecord.outcome == "sending")
-            .order_by(PushRecord.id.desc())
-        )
-        raise PushInProgress(
-            sending.pushed_at if sending else None, sending.actor if sending else ""
-        )
+        raise PushInProgress()
     # Pushes left "sending" by a process that died: nobody will ever finish them.
     session.execute(
         update(PushRecord)
