@@ -147,7 +147,7 @@ class FloqerClient:
 
     def action_chain(self, workflow_id: str, sheet_id: str) -> list[ActionNode]:
         ids = {"workflow_id": workflow_id, "sheet_id": sheet_id}
-        what = f"sheet {sheet_id} in workflow {workflow_id}"
+        what = _sheet(workflow_id, sheet_id)
         return self._call("action_chain", _CHAIN, ids, what=what)
 
     def add_action(
@@ -165,7 +165,7 @@ class FloqerClient:
         if name is not None:
             body["name"] = name
         ids = {"workflow_id": workflow_id, "sheet_id": sheet_id}
-        what = f"sheet {sheet_id} in workflow {workflow_id}"
+        what = _sheet(workflow_id, sheet_id)
         data = self._call("add_action", _ANYTHING, ids, body, what=what)
         try:
             return _ACTION_INSTANCE.validate_python(data).action_instance_id
@@ -208,12 +208,12 @@ class FloqerClient:
         """Against real Floqer a run writes to Salesforce, hence no default for the run."""
         ids = {"workflow_id": workflow_id, "sheet_id": sheet_id}
         body = {"rows": rows, "run_after_add": run_after_add}
-        what = f"sheet {sheet_id} in workflow {workflow_id}"
+        what = _sheet(workflow_id, sheet_id)
         return self._call("add_rows", _ADDED_ROWS, ids, body, what=what)
 
     def list_rows(self, workflow_id: str, sheet_id: str, row_ids: list[str]) -> list[SheetRow]:
         ids = {"workflow_id": workflow_id, "sheet_id": sheet_id}
-        what = f"sheet {sheet_id} in workflow {workflow_id}"
+        what = _sheet(workflow_id, sheet_id)
         return self._call("list_rows", _ROW_PAGE, ids, {"row_ids": row_ids}, what=what).rows
 
     def _call(
@@ -292,6 +292,11 @@ def _action_ids(workflow_id: str, sheet_id: str, action_instance_id: str) -> dic
         "sheet_id": sheet_id,
         "action_instance_id": action_instance_id,
     }
+
+
+def _sheet(workflow_id: str, sheet_id: str) -> str:
+    """What a 404 on a sheet's path says Floqer does not have."""
+    return f"sheet {sheet_id} in workflow {workflow_id}"
 
 
 def _step(workflow_id: str, sheet_id: str, action_instance_id: str) -> str:
