@@ -1,5 +1,6 @@
 // Small progressive enhancements; every feature of the page works without them except
-// inserting a reference at the cursor and copying the curl command.
+// inserting a reference at the cursor, copying the curl command, and showing each pre-flight
+// problem under its row as well as in the panel.
 (function () {
   "use strict";
   var lastValue = null;
@@ -50,6 +51,37 @@
     document.querySelectorAll("form[data-submitting]").forEach(function (form) {
       delete form.dataset.submitting;
     });
+  });
+
+  // The pre-flight panel's answer carries each row's problems in a hidden list per row: put
+  // them under the rows they are about (rows removed meanwhile are skipped). The panel lists
+  // every problem too, so without this script nothing is lost.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var panel = event.target;
+    if (!(panel instanceof HTMLElement) || panel.id !== "preflight") { return; }
+    document.querySelectorAll("ul.row-checks").forEach(function (list) { list.replaceChildren(); });
+    panel.querySelectorAll("[data-row-checks]").forEach(function (source) {
+      var target = document.getElementById(source.getAttribute("data-row-checks") + "-checks");
+      if (!target) { return; }
+      Array.prototype.forEach.call(source.children, function (item) {
+        target.appendChild(item.cloneNode(true));
+      });
+    });
+  });
+
+  // The push controls are redrawn when a re-check changes what they show: an open
+  // "Push anyway…" stays open, so a re-check never pulls the confirmation away mid-click.
+  var pushAnywayOpen = false;
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "push-controls") {
+      pushAnywayOpen = !!event.detail.target.querySelector("details.push-anyway[open]");
+    }
+  });
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var details = document.querySelector("#push-controls details.push-anyway");
+    if (pushAnywayOpen && details && event.detail.target && event.detail.target.id === "push-controls") {
+      details.open = true;
+    }
   });
 
   document.addEventListener("click", function (event) {

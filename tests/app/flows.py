@@ -103,6 +103,16 @@ def form_fields(
     return fields
 
 
+# The Lead: a read-only field, words in a number, a value outside a restricted
+# picklist, "yes" in a checkbox, and LastName and Company (required to create) missing.
+BROKEN_LEAD = [
+    ("Email", "{{input.email}}"),
+    ("Name", "{{input.company_name}}"),
+    ("NumberOfEmployees", "lots"),
+    ("Status", "Hot lead"),
+    ("HasOptedOutOfEmail", "yes"),
+]
+
 CONTACT_ROWS = [
     ("Email", "{{input.email}}"),
     ("LastName", "{{input.last_name}}"),

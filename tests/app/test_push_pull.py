@@ -38,7 +38,9 @@ def test_saved_draft_is_pushed_exactly_and_pull_then_finds_no_difference(
 def test_a_400_from_floqer_is_shown_next_to_the_row_it_names(web: httpx.Client) -> None:
     config = start_configuration(web, add_connection(web))
     rows = [*CONTACT_ROWS, ("Shoe_Size__c", "42")]
-    web.post(f"/configurations/{config}/push", data=form_fields("x", "Contact", "Email", rows))
+    # The pre-flight check would stop this push; "Push anyway" sends it to Floqer all the same.
+    draft = {**form_fields("x", "Contact", "Email", rows), "push_anyway": "1"}
+    web.post(f"/configurations/{config}/push", data=draft)
     assert "Push failed" in text_of(web.get(f"/configurations/{config}"))
     fragment = soup(
         web.get(f"/configurations/{config}/fragments/object-fields?salesforce_object=Contact")

@@ -225,6 +225,14 @@ def fill_rows(page: Page, rows: list[tuple[str, str]]) -> None:
         value_inputs(page).nth(i).fill(value)
 
 
+def push_anyway(page: Page) -> None:
+    """Push past the pre-flight check's errors, as a user who knows better does: open
+    "Push anyway…" and confirm (for tests about what Floqer itself answers)."""
+    expect(page.get_by_role("button", name="Push to Floqer")).to_be_disabled()
+    page.get_by_text("Push anyway…").click()
+    page.get_by_role("button", name="Push anyway, with the problems").click()
+
+
 def step_path(page: Page) -> str:
     """The Floqer path of the step the configuration page is about, read off its curl command."""
     curl = page.locator("#curl-command").inner_text()

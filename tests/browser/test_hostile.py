@@ -78,7 +78,12 @@ def test_hostile_names_labels_and_values_are_shown_as_text_and_never_run(
     choose_object(page, "Account")
     external_id(page).select_option(EVIL_KEY)
     expect(external_id(page).get_by_role("option", name=EVIL_KEY_LABEL)).to_have_count(1)
-    fill_rows(page, [(SCRIPT_FIELD, VALUE), ("Name", "{{input.company_name}}")])
+    rows = [
+        (SCRIPT_FIELD, VALUE),
+        ("Name", "{{input.company_name}}"),
+        (EVIL_KEY, "{{input.domain}}"),
+    ]
+    fill_rows(page, rows)
     page.get_by_label("Configuration name").fill(NAME)
     no_injected_markup(page)
     page.get_by_role("button", name="Save").click()

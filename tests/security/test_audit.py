@@ -105,13 +105,21 @@ def test_every_action_leaves_exactly_one_row_saying_who_when_what_and_how_it_end
         expect(event, ADMIN_EMAIL, "push")
         assert "Floqer accepted" in event["detail"]
 
-        # A push that changes the draft saves it first: an edit, then the push.
+        # A push that changes the draft saves it first: an edit, then the push, which the
+        # pre-flight check refuses (Contact has no Shoe_Size__c)…
         before = len(events(app))
         posted(admin, f"{page}/push", REJECTED)()
-        edited, pushed = events(app)[before:]
+        edited, refused = events(app)[before:]
         expect(edited, ADMIN_EMAIL, "configuration edited")
         assert "saved before the push" in edited["detail"]
-        expect(pushed, ADMIN_EMAIL, "push", "failed")
+        expect(refused, ADMIN_EMAIL, "push", "refused")
+        assert "(unknown_field)" in refused["detail"]
+        # …and pushed anyway, Floqer refuses it too.
+        anyway = form_fields(
+            "Contacts", "Contact", "Email", [*CONTACT_ROWS, ("Shoe_Size__c", "42")], version=3
+        )
+        event = one_new_event(app, posted(admin, f"{page}/push", {**anyway, "push_anyway": "1"}))
+        expect(event, ADMIN_EMAIL, "push", "failed")
 
         event = one_new_event(app, posted(admin, f"{page}/pull"))
         expect(event, ADMIN_EMAIL, "pull")

@@ -7,7 +7,7 @@ typed; in both cases the page shows the draft again instead of dropping it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from webapp.db import PushRecord, SavedConfiguration
 from webapp.floqer.client import FloqerClient
+from webapp.preflight import Report
 from webapp.services import audit
 from webapp.services.configurations import Saved, save_version
 from webapp.services.pushing import push
@@ -48,17 +49,30 @@ def read_draft(form: Mapping[str, Sequence[str]], config: SavedConfiguration) ->
     Parts of the form that never loaded (options failed, no JavaScript) keep their saved
     values instead of being taken as empty: a failed fragment must not wipe a draft.
     """
-    previous = UpsertConfig.from_inputs(config.inputs)
-    posted = parse_form(form, previous)
-    upsert = posted.config
-    if OBJECT_LOADED not in form:
-        upsert = upsert.with_object_part_of(previous)
-    elif FIELDS_LOADED not in form and upsert.salesforce_object == previous.salesforce_object:
-        upsert = upsert.with_fields_part_of(previous)
-    draft = Draft(posted.name, upsert, _base_version(form))
+    posted = parse_form(form, UpsertConfig.from_inputs(config.inputs))
+    draft = Draft(posted.name, _with_saved_parts(form, posted.config, config), _base_version(form))
     if posted.problem:
         raise DraftProblem(posted.problem, draft)
     return draft
+
+
+def draft_for_check(form: Mapping[str, Sequence[str]], config: SavedConfiguration) -> UpsertConfig:
+    """The configuration a form holds right now, for the pre-flight check (nothing saved).
+
+    Raises FormError for a post no page of the app sends."""
+    posted = parse_form(form, UpsertConfig.from_inputs(config.inputs))
+    return _with_saved_parts(form, posted.config, config)
+
+
+def _with_saved_parts(
+    form: Mapping[str, Sequence[str]], upsert: UpsertConfig, config: SavedConfiguration
+) -> UpsertConfig:
+    previous = UpsertConfig.from_inputs(config.inputs)
+    if OBJECT_LOADED not in form:
+        return upsert.with_object_part_of(previous)
+    if FIELDS_LOADED not in form and upsert.salesforce_object == previous.salesforce_object:
+        return upsert.with_fields_part_of(previous)
+    return upsert
 
 
 def _base_version(form: Mapping[str, Sequence[str]]) -> int:
@@ -98,6 +112,14 @@ def save_draft(
     return saved
 
 
+class PushRefused(Exception):
+    """The pre-flight check found what Salesforce would refuse on every row: not pushed."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(f"{len(report.errors)} problem(s)")
+        self.report = report
+
+
 def save_and_push(
     session: Session,
     config: SavedConfiguration,
@@ -107,10 +129,19 @@ def save_and_push(
     author: str,
     nonce: str,
     lease: timedelta,
+    preflight: Callable[[UpsertConfig], Report] | None,
 ) -> tuple[Saved, PushRecord]:
     """Save the draft (committed before Floqer is called: whatever Floqer answers, the
-    draft is safe), then push the version that holds it."""
+    draft is safe), check it (unless `preflight` is None: "Push anyway"), then push the
+    version that holds it. Raises PushRefused when the check finds errors."""
     saved = save_draft(session, config, draft, author, why="saved before the push")
     session.commit()
+    report = preflight(draft.upsert) if preflight is not None else None
+    if report is not None and report.errors:
+        codes = ", ".join(sorted({p.code for p in report.errors}))
+        detail = f"version {saved.version}: {len(report.errors)} problem(s) ({codes})"
+        audit.record(session, author, "push", config.name, "refused", detail)
+        session.commit()
+        raise PushRefused(report)
     record = push(session, config, client, nonce=nonce[:64], actor=author, lease=lease)
     return saved, record

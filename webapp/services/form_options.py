@@ -16,7 +16,9 @@ from webapp.floqer.client import FloqerClient
 from webapp.floqer.errors import FloqerBadRequest, FloqerError
 from webapp.floqer.models import ActionNode, FieldOption
 from webapp.metadata_cache import Cached, MetadataCache
-from webapp.upsert_form import EXTERNAL_ID, FIELDS, OBJECT
+from webapp.preflight import OrgFacts
+from webapp.services.browse import reference_choices
+from webapp.upsert_form import EXTERNAL_ID, FIELDS, OBJECT, UpsertConfig
 
 
 def _options_weight(options: list[FieldOption]) -> int:
@@ -137,3 +139,31 @@ def forget_options(cache: MetadataCache, config: SavedConfiguration) -> None:
     cache.forget(
         lambda key: key == chain or (key[0] == "options" and key[1] == config.connection_id)
     )
+
+
+def org_facts(
+    cache: MetadataCache, client: FloqerClient, config: SavedConfiguration, upsert: UpsertConfig
+) -> OrgFacts | None:
+    """What the pre-flight check may know of the org for `upsert`, from the cache (loading
+    what is missing); None when the object's fields cannot be had at all."""
+    try:
+        objects: list[FieldOption] | None = object_options(cache, client, config).value
+    except FloqerError:
+        objects = None
+    names = [o.value for o in objects] if objects is not None else None
+    if not upsert.salesforce_object:
+        return OrgFacts("", [], [], None, names)
+    fields = object_fields(cache, client, config, upsert.salesforce_object)
+    if fields.problem is not None:
+        # The org has no such object (the check says so) or Floqer refused to describe it.
+        return OrgFacts(upsert.salesforce_object, [], [], None, names) if names else None
+    if not fields.fields:
+        return None  # Floqer failed and nothing older is kept: nothing to check against
+    try:
+        chain = sheet_chain(cache, client, config).value
+        references: frozenset[str] | None = frozenset(
+            choice.token for choice in reference_choices(chain, config.step_id)
+        )
+    except FloqerError:
+        references = None
+    return OrgFacts(fields.object_name, fields.fields, fields.external_ids, references, names)

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from webapp.context import AppContext
 from webapp.db import SavedConfiguration
 from webapp.floqer.errors import FloqerError
+from webapp.preflight import Report
 from webapp.services import NotFound, audit
 from webapp.services.configurations import (
     ConfigurationProblem,
@@ -22,13 +23,27 @@ from webapp.services.configurations import (
     version_body,
 )
 from webapp.services.connections import get_connection, list_connections
-from webapp.services.editing import Draft, DraftProblem, read_draft, save_and_push, save_draft
+from webapp.services.editing import (
+    Draft,
+    DraftProblem,
+    PushRefused,
+    read_draft,
+    save_and_push,
+    save_draft,
+)
 from webapp.services.form_options import forget_options
 from webapp.services.pushing import LEASE_MARGIN, PushInProgress, pull
-from webapp.upsert_form import FormError
+from webapp.upsert_form import FormError, UpsertConfig
 from webapp.web.auth import Caller, Editor, Viewer
 from webapp.web.deps import CtxDep, FormDep, SessionDep, floqer_for, form_value, redirect, render
-from webapp.web.views import conflict_context, fields_view, notice_text, page_context, picker
+from webapp.web.views import (
+    conflict_context,
+    fields_view,
+    notice_text,
+    page_context,
+    picker,
+    preflight_report,
+)
 
 router = APIRouter()
 PAGE = "/configurations/{configuration_id}"
@@ -149,20 +164,31 @@ def push_configuration(
     if isinstance(draft, Response):
         return draft
     lease = timedelta(seconds=ctx.settings.floqer_timeout_seconds) + LEASE_MARGIN
+    client = floqer_for(ctx, config.connection)
+    anyway = form_value(form, "push_anyway") == "1"  # the user's deliberate second click
+
+    def checked(upsert: UpsertConfig) -> Report:
+        return preflight_report(ctx, client, config, upsert)
+
     try:
         save_and_push(
             session,
             config,
             draft,
-            floqer_for(ctx, config.connection),
+            client,
             author=caller.user.email,
             nonce=form_value(form, "push_nonce"),
             lease=lease,
+            preflight=None
+            if anyway
+            else lambda upsert: preflight_report(ctx, client, config, upsert),
         )
     except VersionConflict as exc:
         return _conflict(request, session, exc, draft, config, "push")
     except PushInProgress:
         return redirect(f"/configurations/{config.id}?notice=push-in-progress#push-result")
+    except PushRefused:
+        return redirect(f"/configurations/{config.id}?notice=push-refused#preflight")
     return redirect(f"/configurations/{config.id}#push-result")
 
 

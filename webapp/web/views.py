@@ -10,20 +10,41 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from webapp.context import AppContext
 from webapp.db import SavedConfiguration, utcnow
 from webapp.floqer.client import FloqerClient
 from webapp.floqer.errors import FloqerError
 from webapp.floqer.models import FieldOption
+from webapp.preflight import Problem, Report, check
 from webapp.services.browse import ReferenceChoice, grouped, reference_choices
 from webapp.services.configurations import VersionConflict
 from webapp.services.editing import Draft
-from webapp.services.form_options import ObjectFields, object_fields, object_options, sheet_chain
+from webapp.services.form_options import (
+    ObjectFields,
+    object_fields,
+    object_options,
+    org_facts,
+    sheet_chain,
+)
 from webapp.services.preview import body_json, curl_command
 from webapp.services.pushing import latest_push, shown_outcome
 from webapp.settings import REAL_FLOQER
-from webapp.upsert_form import TOGGLES, FieldRow, PlacedProblems, UpsertConfig, differences
+from webapp.upsert_form import (
+    EXTERNAL_ID as EXTERNAL_ID_CONTROL,
+)
+from webapp.upsert_form import (
+    FIELDS_LOADED,
+    TOGGLES,
+    FieldRow,
+    PlacedProblems,
+    UpsertConfig,
+    differences,
+)
+from webapp.upsert_form import (
+    OBJECT as OBJECT_CONTROL,
+)
 from webapp.upsert_form import place_problems as place
 
 NOTICES = {
@@ -31,6 +52,8 @@ NOTICES = {
     "refreshed": "Options will be read from Floqer again.",
     "existing": "This step already has a configuration here: it is below.",
     "created": "Configuration created from what the step holds in Floqer.",
+    "push-refused": "Saved, but not pushed: the check below found what Salesforce would refuse "
+    "on every row. Fix it, or use “Push anyway”.",
     "push-in-progress": "A push of this configuration is already on its way to Floqer: its "
     "outcome shows below once Floqer answers. Reload in a moment.",
 }
@@ -228,3 +251,96 @@ def conflict_context(
         "page_url": f"/configurations/{config.id}",
         "push_nonce": uuid.uuid4().hex,
     }
+
+
+@dataclass(frozen=True)
+class CheckView:
+    """One pre-flight problem as the panel and its row show it."""
+
+    severity: str  # error or warning
+    message: str
+    href: str  # the control it is about
+    where: str  # "Row 3 · Status", "External ID field", "The mapping"
+    add_fields: tuple[str, ...] = ()  # "Add missing rows" for these API names
+
+    @property
+    def add_query(self) -> str:
+        return urlencode([("field", name) for name in self.add_fields])
+
+
+@dataclass(frozen=True)
+class PreflightView:
+    checked: bool
+    items: list[CheckView]
+    by_row: dict[str, list[CheckView]]  # the row's uid → its problems (every uid present)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for item in self.items if item.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for item in self.items if item.severity == "warning")
+
+    @property
+    def state(self) -> str:
+        """What the push controls show for this check ("errors:warnings")."""
+        return f"{self.errors}:{self.warnings}" if self.checked else "unchecked"
+
+
+CONTROL_NAMES = {
+    OBJECT_CONTROL: "Salesforce object",
+    EXTERNAL_ID_CONTROL: "External ID field",
+    **{name: label for name, label, _, _ in TOGGLES},
+}
+
+
+def preflight_view(
+    ctx: AppContext,
+    client: FloqerClient,
+    config: SavedConfiguration,
+    upsert: UpsertConfig,
+    uids: list[str],
+) -> PreflightView:
+    """The pre-flight check of `upsert` (what the form holds), placed on the page's rows:
+    `uids[i]` is the id of the form row holding `upsert.rows[i]`."""
+    report = preflight_report(ctx, client, config, upsert)
+    items = [_check_view(problem, upsert, uids) for problem in report.problems]
+    by_row: dict[str, list[CheckView]] = {uid: [] for uid in uids}
+    for problem, item in zip(report.problems, items, strict=True):
+        if problem.row is not None and problem.row < len(uids):
+            by_row[uids[problem.row]].append(item)
+    return PreflightView(report.checked, items, by_row)
+
+
+def preflight_report(
+    ctx: AppContext, client: FloqerClient, config: SavedConfiguration, upsert: UpsertConfig
+) -> Report:
+    """The pre-flight check of `upsert` against what is known of the org (cached)."""
+    return check(upsert, org_facts(ctx.metadata, client, config, upsert))
+
+
+def _check_view(problem: Problem, upsert: UpsertConfig, uids: list[str]) -> CheckView:
+    if problem.row is not None and problem.row < len(uids):
+        row = upsert.rows[problem.row]
+        where = f"Row {problem.row + 1} · {row.name or '(no field)'}"
+        href = f"#{uids[problem.row]}-{problem.part or 'name'}"
+    elif problem.control:
+        where, href = CONTROL_NAMES.get(problem.control, problem.control), f"#{problem.control}"
+    else:
+        where, href = "The mapping", "#field-rows"
+    message = problem.message
+    if problem.suggestion and problem.suggestion not in message:
+        message += f" Did you mean {problem.suggestion}?"
+    return CheckView(problem.severity, message, href, where, problem.fields)
+
+
+def row_uids(form: dict[str, list[str]], upsert: UpsertConfig) -> list[str]:
+    """The page ids of the rows `upsert` holds, in order: each row posts its own uid; the
+    saved rows of a form whose fields never loaded are row-0, row-1, … as first drawn."""
+    names, values = form.get("field_name", []), form.get("field_value", [])
+    posted = form.get("field_uid", [])
+    if FIELDS_LOADED not in form or len(posted) != len(names) or len(names) != len(values):
+        return [f"row-{i}" for i in range(len(upsert.rows))]
+    kept = [u for u, n, v in zip(posted, names, values, strict=True) if n.strip() or v.strip()]
+    return kept if len(kept) == len(upsert.rows) else [f"row-{i}" for i in range(len(upsert.rows))]

@@ -335,7 +335,7 @@ def _lead() -> SObject:
         picklist("LeadSource", "Lead Source", LEAD_SOURCES),
         picklist(
             "Status", "Status", LEAD_STATUSES, nillable=False, defaulted_on_create=True,
-            default="Open - Not Contacted",
+            default="Open - Not Contacted", restricted_picklist=True,
         ),
         picklist("Industry", "Industry", INDUSTRIES),
         picklist("Rating", "Rating", RATINGS),

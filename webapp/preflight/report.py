@@ -1,0 +1,61 @@
+"""What the pre-flight check tells (problems, a report) and what it is told (OrgFacts)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from webapp.floqer.models import FieldOption
+
+Severity = Literal["error", "warning"]
+Part = Literal["name", "value"]
+
+OBJECT_CONTROL = "salesforce_object"
+EXTERNAL_ID_CONTROL = "salesforce_external_id_field"
+IGNORE_EMPTY = "ignore_empty_values"
+ASSIGNMENT_RULES = "run_salesforce_assignment_rules"
+
+
+@dataclass(frozen=True)
+class Problem:
+    severity: Severity
+    code: str
+    message: str  # plain language for a RevOps user; names the field by label and API name
+    row: int | None = None  # index into config.rows; None for the whole form
+    part: Part | None = None  # which control of that row it is about
+    control: str | None = None  # a form control: OBJECT_CONTROL, EXTERNAL_ID_CONTROL, a toggle
+    suggestion: str | None = None  # what the user probably meant ("did you mean")
+    fields: tuple[str, ...] = ()  # required_missing: the API names to add rows for
+
+
+@dataclass(frozen=True)
+class OrgFacts:
+    object_name: str
+    fields: Sequence[FieldOption]
+    external_ids: Sequence[FieldOption]
+    # Every {{token}} a value may use (input columns, upstream outputs, list columns), with
+    # or without the braces; None when unknown, which skips the reference rule.
+    references: frozenset[str] | None
+    object_names: Sequence[str] | None = None  # the org's objects, to say one does not exist
+
+
+@dataclass(frozen=True)
+class Report:
+    problems: tuple[Problem, ...]
+    checked: bool  # False when there was no metadata for this object: nothing was checked
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+    @property
+    def ready(self) -> bool:
+        return self.checked and not self.errors
+
+    def for_row(self, index: int) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.row == index)
