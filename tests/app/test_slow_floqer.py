@@ -132,7 +132,7 @@ def test_a_second_push_while_one_is_on_its_way_is_told_at_once(
         return "hang" if method == "PATCH" else "forward"
 
     # The first push hangs for its whole (long) deadline; the second must not wait for it.
-    app = app_behind(start_app, double, hang_pushes, upstream=start_sandbox(), deadline=8.0)
+    app = app_behind(start_app, double, hang_pushes, upstream=start_sandbox(), deadline=4.0)
     with app.signed_in() as web, ThreadPoolExecutor(max_workers=1) as pool:
         config = start_configuration(web, add_connection(web))
         draft = form_fields("Contacts", "Contact", "Email", CONTACT_ROWS)
