@@ -106,7 +106,7 @@ def configs_and_facts(draw: st.DrawFn) -> tuple[UpsertConfig, OrgFacts | None]:
     return config, facts
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(configs_and_facts())
 def test_the_check_never_raises_whatever_the_metadata_and_rows(
     case: tuple[UpsertConfig, OrgFacts | None],
@@ -277,7 +277,7 @@ def _required(sobject: SObject, name: str) -> bool:
     return field is not None and field.required_on_create
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(candidates())
 def test_a_configuration_the_check_passes_is_accepted_by_salesforce(
     case: tuple[UpsertConfig, str],
