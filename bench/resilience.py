@@ -22,20 +22,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from typing import Any
 
 import httpx
 
 from tests.floqer_double import FloqerDouble
-from tests.support import (
-    ADMIN_EMAIL,
-    SESSION_TOKEN,
-    RunningApp,
-    Servers,
-    add_signed_in_user,
-    app_settings,
-    fresh_database,
-    use_fast_password_hashing,
-)
+from tests.support import RunningApp, Servers, launch_app, use_fast_password_hashing
 
 DEADLINE = 2.0
 
@@ -62,11 +54,8 @@ def _timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def _app(servers: Servers, data: Path, name: str, floqer: str, **overrides: object) -> RunningApp:
-    settings = app_settings(data / name, floqer, **overrides)
-    fresh_database(data / name)
-    add_signed_in_user(settings.database_url, ADMIN_EMAIL, "admin", SESSION_TOKEN)
-    return RunningApp(servers.app(settings), settings, None)
+def _app(servers: Servers, data: Path, name: str, floqer: str, **overrides: Any) -> RunningApp:
+    return launch_app(servers, data / name, floqer, **overrides)
 
 
 def _connection(app: RunningApp) -> int:

@@ -22,8 +22,7 @@ from tests.support import (
     RunningApp,
     Servers,
     add_signed_in_user,
-    app_settings,
-    fresh_database,
+    launch_app,
     use_fast_password_hashing,
 )
 
@@ -88,11 +87,10 @@ def start_app(tmp_path: Path, servers: Servers) -> AppFactory:
         if not embedded and floqer_base_url is None:
             sandbox_url = servers.sandbox(**(sandbox or {}))
             floqer_base_url = f"{sandbox_url}/api/v1"
-        settings = app_settings(data_dir, None if embedded else floqer_base_url, **overrides)
-        fresh_database(data_dir)
-        if users:
-            add_signed_in_user(settings.database_url, ADMIN_EMAIL, "admin", SESSION_TOKEN)
-        return RunningApp(servers.app(settings), settings, sandbox_url)
+        floqer = None if embedded else floqer_base_url
+        return launch_app(
+            servers, data_dir, floqer, sandbox_url=sandbox_url, users=users, **overrides
+        )
 
     return start
 

@@ -97,6 +97,26 @@ def app_settings(data_dir: Path, floqer_base_url: str | None, **overrides: Any) 
     return replace(settings, **overrides)
 
 
+def launch_app(
+    servers: Servers,
+    data_dir: Path,
+    floqer_base_url: str | None,
+    *,
+    sandbox_url: str | None = None,
+    fresh: bool = True,
+    users: bool = True,
+    **overrides: Any,
+) -> RunningApp:
+    """The app on `data_dir` (a fresh database there, the admin signed in, unless told not
+    to), talking to Floqer at `floqer_base_url` (None: its embedded sandbox)."""
+    settings = app_settings(data_dir, floqer_base_url, **overrides)
+    if fresh:
+        fresh_database(data_dir)
+        if users:
+            add_signed_in_user(settings.database_url, ADMIN_EMAIL, "admin", SESSION_TOKEN)
+    return RunningApp(servers.app(settings), settings, sandbox_url)
+
+
 @dataclass(frozen=True)
 class RunningApp:
     url: str

@@ -31,10 +31,6 @@ class Cached(Generic[T]):
     # Set when Floqer failed and this older answer stands in: the page says so, once.
     failure: FloqerError | None = None
 
-    @property
-    def age_seconds(self) -> float:
-        return max(0.0, time.time() - self.fetched_at)
-
 
 @dataclass
 class _Entry:

@@ -14,15 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import (
-    ADMIN_EMAIL,
-    SESSION_TOKEN,
-    RunningApp,
-    Servers,
-    add_signed_in_user,
-    app_settings,
-    fresh_database,
-)
+from tests.support import RunningApp, Servers, launch_app
 
 
 class Launcher:
@@ -48,12 +40,16 @@ class Launcher:
         sandbox_url = self.sandbox(**(sandbox or {}))
         fresh = data_dir is None
         data_dir = data_dir or self._base / f"app-{next(self._numbers)}"
-        settings = app_settings(data_dir, f"{sandbox_url}/api/v1", **overrides)
-        if fresh:
-            fresh_database(data_dir)
-            if users:
-                add_signed_in_user(settings.database_url, ADMIN_EMAIL, "admin", SESSION_TOKEN)
-        return RunningApp(self._servers.app(settings), settings, sandbox_url)
+        floqer = f"{sandbox_url}/api/v1"
+        return launch_app(
+            self._servers,
+            data_dir,
+            floqer,
+            sandbox_url=sandbox_url,
+            fresh=fresh,
+            users=users,
+            **overrides,
+        )
 
     def stop_all(self) -> None:
         self._servers.stop_all()

@@ -20,7 +20,6 @@ from webapp.floqer.errors import (
 )
 from webapp.floqer.limits import FloqerGate
 from webapp.floqer.models import (
-    ActionInput,
     ActionInstance,
     ActionNode,
     AddedRows,
@@ -38,7 +37,6 @@ from webapp.floqer.models import (
 
 __all__ = [
     "ENDPOINTS",
-    "ActionInput",
     "ActionInstance",
     "ActionNode",
     "AddedRows",

@@ -215,35 +215,10 @@ class ActionNode(FloqerModel):
         return self.action_id == "input" or self.action_instance_id == "input"
 
 
-class ActionInput(FloqerModel):
-    name: Identifier
-    value: Any = None
-
-    @property
-    def has_value(self) -> bool:
-        """True when Floqer sent `value` at all: an explicit null is a configured value."""
-        return "value" in self.model_fields_set
-
-
-def _inputs_as_list(value: Any) -> Any:
-    # Documented: a list of {name, type, required, description}; a {name: value} map is the
-    # chain's shape, and accepted here too.
-    if isinstance(value, dict):
-        return [{"name": name, "value": item} for name, item in value.items()]
-    return value
-
-
 class ActionInstance(FloqerModel):
-    action_instance_id: Identifier
-    display_name: Text = ""
-    # Validators run last-listed first: the map becomes a list, then bad items drop out.
-    inputs: Annotated[list[ActionInput], SkipInvalid, BeforeValidator(_inputs_as_list)] = Field(
-        default_factory=list
-    )
+    """Add Action's answer: the app reads only the new step's id (to point at it)."""
 
-    def values(self) -> dict[str, Any]:
-        """{input name: configured value}, for the inputs that carry one."""
-        return {item.name: item.value for item in self.inputs if item.has_value}
+    action_instance_id: Identifier
 
 
 def _label_defaults_to_value(data: Any) -> Any:

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 from webapp.floqer.models import FieldOption
+from webapp.upsert_form import EXTERNAL_ID, OBJECT
 
 Severity = Literal["error", "warning"]
 Part = Literal["name", "value"]
 
-OBJECT_CONTROL = "salesforce_object"
-EXTERNAL_ID_CONTROL = "salesforce_external_id_field"
+# The form's own input names (webapp.upsert_form), which problems point at.
+OBJECT_CONTROL = OBJECT
+EXTERNAL_ID_CONTROL = EXTERNAL_ID
 IGNORE_EMPTY = "ignore_empty_values"
 ASSIGNMENT_RULES = "run_salesforce_assignment_rules"
 

@@ -82,10 +82,6 @@ class ObjectFields:
     def required_on_create(self) -> list[FieldOption]:
         return [f for f in self.fields if f.extras.get("required") is True]
 
-    @property
-    def available(self) -> bool:
-        return self.problem is None and (bool(self.fields) or self.failure is None)
-
 
 def object_fields(
     cache: MetadataCache, client: FloqerClient, config: SavedConfiguration, typed: str

@@ -39,6 +39,7 @@ from webapp.web.deps import CtxDep, FormDep, SessionDep, floqer_for, form_value,
 from webapp.web.views import (
     conflict_context,
     fields_view,
+    fragment_context,
     notice_text,
     page_context,
     picker,
@@ -210,7 +211,7 @@ def pull_configuration(
         )
     audit.record(session, caller.user.email, "pull", config.name, detail=detail)
     session.commit()
-    context = page_context(ctx, config, pull=result)
+    context = fragment_context(config, pull=result)
     return render(request, "configuration.html", context, block="pull_result")
 
 

@@ -19,7 +19,7 @@ from webapp.services.editing import draft_for_check
 from webapp.upsert_form import MAX_ROWS, FieldRow, FormError, PlacedProblems, UpsertConfig
 from webapp.web.auth import Editor, Viewer
 from webapp.web.deps import CtxDep, FormDep, SessionDep, floqer_for, form_value, render
-from webapp.web.views import fields_view, page_context, picker, preflight_view, row_uids
+from webapp.web.views import fields_view, fragment_context, picker, preflight_view, row_uids
 
 router = APIRouter()
 FRAGMENTS = "/configurations/{configuration_id}/fragments"
@@ -31,7 +31,7 @@ def object_picker(
 ) -> Response:
     config = get_configuration(session, configuration_id)
     shown = picker(ctx, floqer_for(ctx, config.connection), config)
-    context = page_context(ctx, config, picker=shown)
+    context = fragment_context(config, picker=shown)
     return render(request, "configuration.html", context, block="object_picker")
 
 
@@ -48,7 +48,7 @@ def object_fields_fragment(
     saved = UpsertConfig.from_inputs(config.inputs)
     chosen = salesforce_object.strip()[:200]
     client = floqer_for(ctx, config.connection)
-    context = page_context(ctx, config, part=fields_view(ctx, client, config, chosen, saved))
+    context = fragment_context(config, part=fields_view(ctx, client, config, chosen, saved))
     if chosen != saved.salesforce_object:  # the last push's problems were about other fields
         context["placed"] = PlacedProblems()
     return _rechecked(render(request, "configuration.html", context, block="object_fields"))
@@ -57,7 +57,6 @@ def object_fields_fragment(
 @router.get(FRAGMENTS + "/field-row")
 def new_field_rows(
     request: Request,
-    ctx: CtxDep,
     session: SessionDep,
     configuration_id: int,
     caller: Viewer,
@@ -67,7 +66,7 @@ def new_field_rows(
     config = get_configuration(session, configuration_id)
     names = [n.strip()[:255] for n in field or [""]]
     new_rows = [(FieldRow(n, ""), f"row-{uuid.uuid4().hex[:8]}") for n in names]
-    context = page_context(ctx, config, new_rows=new_rows)
+    context = fragment_context(config, new_rows=new_rows)
     return _rechecked(render(request, "configuration.html", context, block="new_field_row"))
 
 
@@ -85,11 +84,11 @@ def preflight_panel(
     try:
         upsert = draft_for_check(form, config)
     except FormError as exc:
-        context = page_context(ctx, config, form_problem=str(exc))
+        context = fragment_context(config, form_problem=str(exc))
         return render(request, "configuration.html", context, block="preflight")
     client = floqer_for(ctx, config.connection)
     shown = preflight_view(ctx, client, config, upsert, row_uids(form, upsert))
-    context = page_context(ctx, config, preflight=shown, push_state=form_value(form, "push_state"))
+    context = fragment_context(config, preflight=shown, push_state=form_value(form, "push_state"))
     return render(request, "configuration.html", context, block="preflight")
 
 

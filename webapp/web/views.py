@@ -17,7 +17,7 @@ from webapp.db import SavedConfiguration, utcnow
 from webapp.floqer.client import FloqerClient
 from webapp.floqer.errors import FloqerError
 from webapp.floqer.models import FieldOption
-from webapp.preflight import Problem, Report, check
+from webapp.preflight import EXTERNAL_ID_CONTROL, OBJECT_CONTROL, Problem, Report, check
 from webapp.services.browse import ReferenceChoice, grouped, reference_choices
 from webapp.services.configurations import VersionConflict
 from webapp.services.editing import Draft
@@ -32,20 +32,14 @@ from webapp.services.preview import body_json, curl_command
 from webapp.services.pushing import latest_push, shown_outcome
 from webapp.settings import REAL_FLOQER
 from webapp.upsert_form import (
-    EXTERNAL_ID as EXTERNAL_ID_CONTROL,
-)
-from webapp.upsert_form import (
     FIELDS_LOADED,
     TOGGLES,
     FieldRow,
     PlacedProblems,
     UpsertConfig,
     differences,
+    place_problems,
 )
-from webapp.upsert_form import (
-    OBJECT as OBJECT_CONTROL,
-)
-from webapp.upsert_form import place_problems as place
 
 NOTICES = {
     "unchanged": "Saved: nothing had changed.",
@@ -92,6 +86,25 @@ PUSH_VIEWS = {
 }
 
 
+def fragment_context(config: SavedConfiguration, **extra: Any) -> dict[str, Any]:
+    """What every block of the configuration page needs; a fragment adds its own part."""
+    latest = latest_push(config)
+    failed_now = (
+        latest is not None
+        and shown_outcome(latest, utcnow()) == "failed"
+        and latest.version == config.version
+    )
+    return {
+        "config": config,
+        "upsert": UpsertConfig.from_inputs(config.inputs),
+        # Floqer's 400 on the latest push of this version, placed on its controls and rows.
+        "placed": place_problems(latest.problems) if failed_now and latest else PlacedProblems(),
+        "page_url": f"/configurations/{config.id}",
+        "fragments_url": f"/configurations/{config.id}/fragments",
+        **extra,
+    }
+
+
 def page_context(
     ctx: AppContext,
     config: SavedConfiguration,
@@ -99,31 +112,27 @@ def page_context(
     draft: Draft | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
-    """The configuration page: the saved head, or `draft` shown again as it was typed."""
+    """The whole configuration page: the saved head, or `draft` shown again as it was typed."""
     latest = latest_push(config)
     outcome = shown_outcome(latest, utcnow()) if latest else None
-    failed_now = latest is not None and outcome == "failed" and latest.version == config.version
-    upsert = draft.upsert if draft else UpsertConfig.from_inputs(config.inputs)
-    return {
-        "config": config,
-        "upsert": upsert,
-        "name": draft.name if draft else config.name,
-        "base_version": draft.base_version if draft else config.version,
-        "toggles": TOGGLES,
-        "latest_push": latest,
-        "push_view": PUSH_VIEWS[outcome] if outcome else None,
-        "pushes": [
+    shown: dict[str, Any] = {"name": config.name, "base_version": config.version}
+    if draft is not None:
+        shown = {"upsert": draft.upsert, "name": draft.name, "base_version": draft.base_version}
+    return fragment_context(
+        config,
+        toggles=TOGGLES,
+        latest_push=latest,
+        push_view=PUSH_VIEWS[outcome] if outcome else None,
+        pushes=[
             (record, PUSH_VIEWS[shown_outcome(record, utcnow())]) for record in config.pushes[:20]
         ],
-        "placed": place(latest.problems) if failed_now and latest else PlacedProblems(),
-        "body_json": body_json(config),
+        body_json=body_json(config),
         # In sandbox mode the sandbox's loopback address means nothing to the reader.
-        "curl": curl_command(ctx.settings.floqer_base_url or REAL_FLOQER, config),
-        "push_nonce": uuid.uuid4().hex,
-        "page_url": f"/configurations/{config.id}",
-        "fragments_url": f"/configurations/{config.id}/fragments",
+        curl=curl_command(ctx.settings.floqer_base_url or REAL_FLOQER, config),
+        push_nonce=uuid.uuid4().hex,
+        **shown,
         **extra,
-    }
+    )
 
 
 @dataclass(frozen=True)
