@@ -109,3 +109,12 @@ def test_the_server_refuses_a_push_the_check_refuses_unless_pushed_anyway(
     fixed = web.post(f"/configurations/{config}/push", data=lead_form(FIXED_LEAD, version=2))
     assert fixed.headers["location"].endswith("#push-result")
     assert "Pushed to Floqer" in text_of(web.get(f"/configurations/{config}"))
+
+
+def test_a_form_the_check_cannot_read_is_said_in_the_panel(web: httpx.Client) -> None:
+    config = start_configuration(web, add_connection(web))
+    uneven = lead_form(FIXED_LEAD)
+    uneven["field_value"] = uneven["field_value"][:-1]
+    text = text_of(web.post(f"/configurations/{config}/fragments/preflight", data=uneven))
+    assert "The field rows arrived incomplete" in text
+    assert "Checking the mapping" not in text
