@@ -1,6 +1,6 @@
 // Small progressive enhancements; every feature of the page works without them except
-// inserting a reference at the cursor, copying the curl command, and showing each pre-flight
-// problem under its row as well as in the panel.
+// inserting a reference at the cursor, copying the curl command, showing each pre-flight
+// problem under its row as well as in the panel, and moving the focus after a change.
 (function () {
   "use strict";
   var lastValue = null;
@@ -82,6 +82,40 @@
     if (pushAnywayOpen && details && event.detail.target && event.detail.target.id === "push-controls") {
       details.open = true;
     }
+  });
+
+  // Focus goes where the work continues: to the External ID field once an object's fields
+  // load, to the first row "Add field" (or "Add missing rows") added, to a list of
+  // suggestions when it arrives, and to the note saying what a bulk change did.
+  var rowsBefore = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.id === "field-rows") {
+      rowsBefore = target.querySelectorAll("fieldset.field-row").length;
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    var config = event.detail.requestConfig;
+    var trigger = config && config.headers ? config.headers["HX-Trigger"] : null;  // its id
+    if (!(target instanceof HTMLElement)) { return; }
+    var focus = null;
+    if (target.id === "object-fields") {
+      focus = document.getElementById("rows-notice");
+      if (trigger === "salesforce_object") {
+        focus = document.getElementById("salesforce_external_id_field") || focus;
+      }
+    } else if (target.id === "field-rows" && rowsBefore !== null) {
+      var row = target.querySelectorAll("fieldset.field-row")[rowsBefore];
+      rowsBefore = null;
+      if (row) {
+        var name = row.querySelector("input.field-name");
+        focus = name && name.value ? row.querySelector("input.field-value") : name;
+      }
+    } else if (target.id === "mapping-help") {
+      focus = document.getElementById("suggestions");
+    }
+    if (focus) { focus.focus(); }
   });
 
   document.addEventListener("click", function (event) {

@@ -20,7 +20,7 @@ from tests.conftest import RunningApp
 pytestmark = pytest.mark.browser
 
 
-def test_changing_the_object_clears_the_external_id_field_and_the_field_rows(
+def test_an_object_with_none_of_the_fields_sets_every_row_aside_and_starts_from_its_needs(
     page: Page, app: RunningApp
 ) -> None:
     open_configuration(page, app)
@@ -29,13 +29,17 @@ def test_changing_the_object_clears_the_external_id_field_and_the_field_rows(
     fill_rows(page, [("Email", "{{input.email}}"), ("LastName", "{{input.last_name}}")])
     expect(field_inputs(page)).to_have_count(2)
 
-    choose_object(page, "Lead")
+    choose_object(page, "Account")
 
-    expect(object_input(page)).to_have_value("Lead")
-    expect(external_id(page)).to_have_value("")
+    expect(object_input(page)).to_have_value("Account")
+    expect(external_id(page)).to_have_value("")  # Account has no External ID named Email
     options = external_id(page).locator("option")
-    assert options.evaluate_all("all => all.map(o => o.value)") == ["", "Email", "Floqer_Id__c"]
+    assert options.evaluate_all("all => all.map(o => o.value)") == ["", "Domain__c"]
+    note = page.get_by_role("status").filter(has_text="set aside")
+    expect(note).to_contain_text("Account has no field for 2 of your rows (Email, LastName)")
+    # What Account needs to create a record is proposed in their place.
     expect(field_inputs(page)).to_have_count(1)
-    expect(field_inputs(page)).to_have_value("")
+    expect(field_inputs(page)).to_have_value("Name")
     expect(value_inputs(page)).to_have_value("")
+    expect(page.get_by_role("button", name="Undo the object change")).to_be_visible()
     snapshot(page, "configuration-object-changed")

@@ -9,6 +9,7 @@ both fragments aim at, so that two failing fragments say it once).
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -16,12 +17,25 @@ from starlette.responses import Response
 
 from webapp.services.configurations import get_configuration
 from webapp.services.editing import draft_for_check
+from webapp.services.form_options import object_fields
+from webapp.services.mapping_help import (
+    PasteProblem,
+    added_notice,
+    keep_for_object,
+    merge_rows,
+    object_change_notice,
+    parse_lines,
+    suggest,
+    undo_state,
+    undone,
+)
 from webapp.upsert_form import MAX_ROWS, FieldRow, FormError, PlacedProblems, UpsertConfig
 from webapp.web.auth import Editor, Viewer
 from webapp.web.deps import CtxDep, FormDep, SessionDep, floqer_for, form_value, render
 from webapp.web.views import fields_view, fragment_context, picker, preflight_view, row_uids
 
 router = APIRouter()
+MAX_PASTE = 200_000  # characters of "Paste mappings" read (500 rows of generous lines)
 FRAGMENTS = "/configurations/{configuration_id}/fragments"
 
 
@@ -51,6 +65,120 @@ def object_fields_fragment(
     context = fragment_context(config, part=fields_view(ctx, client, config, chosen, saved))
     if chosen != saved.salesforce_object:  # the last push's problems were about other fields
         context["placed"] = PlacedProblems()
+    return _rechecked(render(request, "configuration.html", context, block="object_fields"))
+
+
+@router.post(FRAGMENTS + "/object-fields")
+def object_changed(
+    request: Request,
+    ctx: CtxDep,
+    session: SessionDep,
+    form: FormDep,
+    configuration_id: int,
+    caller: Editor,
+) -> Response:
+    """The fields part after the object changed in the form: the rows whose field the new
+    object has stay, the others are set aside with an Undo (which posts `undo` back)."""
+    config = get_configuration(session, configuration_id)
+    try:
+        draft = draft_for_check(form, config)
+    except FormError as exc:
+        return _unchanged(request, str(exc))
+    client = floqer_for(ctx, config.connection)
+    undo = form_value(form, "undo")
+    if undo:
+        restored = undone(undo, draft)
+        if restored is None:
+            return _unchanged(request, "That Undo no longer applies; reload the page.")
+        part = fields_view(ctx, client, config, restored.salesforce_object, restored)
+        part = replace(part, notice=f"Back to {restored.salesforce_object}, with its rows.")
+        context = fragment_context(
+            config, part=part, upsert=restored, picker=picker(ctx, client, config), restore=True
+        )
+        return _rechecked(render(request, "configuration.html", context, block="object_fields"))
+    before = form_value(form, "fields_of")
+    chosen = draft.salesforce_object
+    shown, notice = draft, None
+    rows = [row for row in draft.rows if row.name or row.value]
+    fields = object_fields(ctx.metadata, client, config, chosen) if chosen else None
+    if before and chosen and before != chosen and fields is not None and fields.fields:
+        kept, aside = keep_for_object(rows, fields.fields)
+        keys = {o.value for o in fields.external_ids}
+        external_id = draft.external_id_field if draft.external_id_field in keys else ""
+        shown = replace(draft, rows=tuple(kept), external_id_field=external_id)
+        if rows:
+            notice = object_change_notice(fields.object_name, len(kept), aside)
+    part = fields_view(ctx, client, config, chosen, shown)
+    if notice:
+        was = replace(draft, salesforce_object=before, rows=tuple(rows))
+        part = replace(part, notice=notice, undo=undo_state(was))
+    context = fragment_context(config, part=part)
+    if chosen != UpsertConfig.from_inputs(config.inputs).salesforce_object:
+        context["placed"] = PlacedProblems()
+    return _rechecked(render(request, "configuration.html", context, block="object_fields"))
+
+
+@router.post(FRAGMENTS + "/suggestions")
+def mapping_suggestions(
+    request: Request,
+    ctx: CtxDep,
+    session: SessionDep,
+    form: FormDep,
+    configuration_id: int,
+    caller: Editor,
+) -> Response:
+    """ "Suggest mappings": the sheet's columns and outputs that match fields by name."""
+    config = get_configuration(session, configuration_id)
+    try:
+        draft = draft_for_check(form, config)
+    except FormError as exc:
+        return _unchanged(request, str(exc))
+    client = floqer_for(ctx, config.connection)
+    part = fields_view(ctx, client, config, draft.salesforce_object, draft)
+    found = None
+    if part.fields is not None and part.fields.fields:
+        found = suggest(part.fields.fields, part.fields.external_ids, part.references, draft)
+    context = fragment_context(config, part=part, suggestions=found)
+    return render(request, "configuration.html", context, block="mapping_suggestions")
+
+
+@router.post(FRAGMENTS + "/mappings")
+def add_mappings(
+    request: Request,
+    ctx: CtxDep,
+    session: SessionDep,
+    form: FormDep,
+    configuration_id: int,
+    caller: Editor,
+) -> Response:
+    """Rows added in bulk, from the ticked suggestions or the pasted lines (`apply` says
+    which): a field that has a row gets the value there, any other gets a new row."""
+    config = get_configuration(session, configuration_id)
+    try:
+        draft = draft_for_check(form, config)
+    except FormError as exc:
+        return _unchanged(request, str(exc))
+    client = floqer_for(ctx, config.connection)
+    chosen = draft.salesforce_object
+    part = fields_view(ctx, client, config, chosen, draft)
+    known = part.fields.fields if part.fields is not None else []
+    pasting = form_value(form, "apply") == "pasted"
+    text = form_value(form, "pasted") if pasting else "\n".join(form.get("mapping", []))
+    try:
+        incoming = parse_lines(text[:MAX_PASTE], known)
+    except PasteProblem as exc:
+        part = replace(part, pasted=text[:MAX_PASTE], paste_problem=str(exc))
+        return render(
+            request,
+            "configuration.html",
+            fragment_context(config, part=part),
+            block="object_fields",
+        )
+    external_id = "" if pasting else form_value(form, "suggested_external_id")
+    merged = merge_rows(draft, incoming, external_id)
+    part = fields_view(ctx, client, config, chosen, merged.config)
+    part = replace(part, notice=added_notice(merged, "pasted lines" if pasting else "suggestions"))
+    context = fragment_context(config, part=part)
     return _rechecked(render(request, "configuration.html", context, block="object_fields"))
 
 
@@ -96,6 +224,14 @@ def preflight_panel(
 def empty_fragment(caller: Viewer) -> Response:
     """The answer behind a row's Remove button: htmx deletes the row (hx-swap="delete")."""
     return _rechecked(Response("", media_type="text/html"))
+
+
+def _unchanged(request: Request, message: str) -> Response:
+    """A fragment post the app cannot read: the form stays as it is (nothing swapped, no
+    row lost) and the page's status line says why."""
+    response = render(request, "configuration.html", {"message": message}, block="form_status")
+    response.headers["HX-Reswap"] = "none"
+    return response
 
 
 def _rechecked(response: Response) -> Response:

@@ -28,6 +28,7 @@ from webapp.services.form_options import (
     org_facts,
     sheet_chain,
 )
+from webapp.services.mapping_help import essential_rows
 from webapp.services.preview import body_json, curl_command
 from webapp.services.pushing import latest_push, shown_outcome
 from webapp.settings import REAL_FLOQER
@@ -164,6 +165,10 @@ class FieldsView:
     reference_groups: list[tuple[str, list[ReferenceChoice]]] = field(default_factory=list)
     as_of: str | None = None
     failure: FloqerError | None = None  # shown once, in the page's Floqer status line
+    notice: str | None = None  # what just happened to the rows ("Added 3 rows.")
+    undo: str | None = None  # the state before an object change, for its Undo button (JSON)
+    pasted: str = ""  # "Paste mappings" text shown again, with why it could not be read
+    paste_problem: str | None = None
 
     @property
     def key_options(self) -> list[tuple[str, str]]:
@@ -185,13 +190,16 @@ def fields_view(
     chosen: str,
     shown: UpsertConfig,
 ) -> FieldsView:
-    """The fields part for the object `chosen`, with `shown`'s rows when it is their object."""
+    """The fields part for the object `chosen`, with `shown`'s rows when it is their object;
+    a mapping with no rows yet starts with the rows the object needs (mapping_help)."""
     same = chosen == shown.salesforce_object
     rows = list(shown.rows) if same and shown.rows else [FieldRow("", "")]
     external_id = shown.external_id_field if same else ""
     if not chosen:
         return FieldsView(None, external_id, rows)
     fields = object_fields(ctx.metadata, client, config, chosen)
+    if not (same and shown.rows) and fields.fields:
+        rows = essential_rows(fields.fields, external_id) or rows
     failure = fields.failure
     try:
         chain = sheet_chain(ctx.metadata, client, config)
