@@ -9,17 +9,24 @@ from typing import Any
 
 import httpx
 import pytest
+from bs4 import Tag
 
 from tests.app.flows import (
     ACCOUNT_SYNC,
+    CONTACT_ROWS,
+    INBOUND,
     add_connection,
+    configuration_id,
+    curl_path,
     form_fields,
     soup,
     start_configuration,
     text_of,
+    workflow_url,
 )
 from tests.conftest import RunningApp
 
+FIELDS = "add_fields_and_their_values"
 ROWS = [("Domain__c", "{{input.domain}}"), ("Name", "{{input.company_name}}"), ("Tier__c", "")]
 
 
@@ -91,6 +98,27 @@ def test_each_saved_version_keeps_the_label_and_type_of_the_fields_it_maps(
     }
 
 
+def test_a_step_started_from_a_template_keeps_the_fields_of_the_templates_object(
+    app: RunningApp, web: httpx.Client
+) -> None:
+    connection = add_connection(web)
+    template = start_configuration(web, connection, INBOUND)
+    contact = form_fields("Inbound contacts", "Contact", "Email", CONTACT_ROWS)
+    web.post(f"/configurations/{template}/save", data=contact)
+    web.post(f"/configurations/{template}/refresh-options")  # Configure reads them itself
+    steps = soup(web.get(workflow_url(web, connection, INBOUND) + f"?template={template}"))
+    [button] = steps.find_all("button", string="Use the template here")
+    form = button.find_parent("form")
+    assert isinstance(form, Tag)
+    action = str(form["action"])
+    copy = configuration_id(web.post(action, data={"template_id": str(template)}))
+    facts = stored_facts(app, copy)[1]
+    assert facts is not None
+    assert facts["object"] == "Contact"
+    assert facts["fields"]["LastName"] == {"label": "Last Name", "type": "string", "length": 80}
+    assert set(facts["fields"]) == {"Email", "LastName", "FirstName"}
+
+
 def test_a_save_without_the_metadata_at_hand_keeps_none_and_still_saves(
     app: RunningApp, web: httpx.Client
 ) -> None:
@@ -127,3 +155,24 @@ def test_the_panel_says_a_mapped_field_changed_in_the_org_since_the_version_was_
     assert "since version" not in checks.get("row-0", "") + checks.get("row-1", "")
     if body["action"] == "delete":  # Salesforce refuses the field: that error stays
         assert "Account has no field “Tier__c”" in checks["row-2"]
+
+
+def test_a_push_and_taking_floqers_version_keep_the_fields_of_the_versions_they_save(
+    app: RunningApp, web: httpx.Client
+) -> None:
+    config = start_configuration(web, add_connection(web), ACCOUNT_SYNC)
+    open_form(web, config, "Account")
+    web.post(f"/configurations/{config}/push", data=account_form(1))
+    page = web.get(f"/configurations/{config}")
+    assert "Pushed to Floqer" in text_of(page)
+    # Someone maps Website in Floqer itself; the configuration takes Floqer's version.
+    rows = [{"name": n, "value": v} for n, v in ROWS] + [{"name": "Website", "value": "x"}]
+    with app.sandbox_api() as api:
+        api.patch(curl_path(page), json={"inputs": {FIELDS: rows}}).raise_for_status()
+    taken = web.post(f"/configurations/{config}/take-floqer-version", data={"base_version": "2"})
+    assert taken.headers["location"].endswith("notice=took-floqer-v3")
+    facts = stored_facts(app, config)
+    assert facts[2] is not None
+    assert facts[2]["fields"]["Tier__c"] == {"label": "Tier", "type": "picklist", "length": 255}
+    assert facts[3] is not None
+    assert set(facts[3]["fields"]) == {"Domain__c", "Name", "Tier__c", "Website"}
