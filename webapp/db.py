@@ -145,6 +145,10 @@ class ConfigurationVersion(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # How the version came to be when it was not typed in the form (taken from Floqer, …).
     note: Mapped[str] = mapped_column(Text, default="")
+    # What the org said about the fields this version maps, as the app's cached options knew
+    # them when it was saved (webapp.preflight.drift); None when they were not at hand. The
+    # pre-flight check compares it with the org of today to tell why a mapped field broke.
+    field_facts: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
     configuration: Mapped[SavedConfiguration] = relationship(back_populates="versions")
 

@@ -130,3 +130,42 @@ def test_upgrading_folds_configurations_of_one_step_keeping_every_body_and_push(
             "'2026-12-01')"
         )
     db.close()
+
+
+def test_upgrading_keeps_every_version_with_no_field_facts_and_downgrading_drops_them(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'facts.db'}"
+    command.upgrade(migrate.alembic_config(url), "0003")
+    db = sqlite3.connect(tmp_path / "facts.db")
+    db.execute(
+        "INSERT INTO connections (id, label, key_ciphertext, key_hint, floqer_user_email, "
+        "floqer_user_name, is_sandbox, created_at) VALUES (1, 'c', x'00', 'floq_…', '', '', 0, "
+        "'2026-11-01 00:00:00')"
+    )
+    body = json.dumps({"inputs": {"salesforce_object": "Account"}})
+    db.execute(
+        "INSERT INTO configurations (id, name, connection_id, workflow_id, workflow_name, "
+        "sheet_id, sheet_name, step_id, step_name, body, version, created_at, updated_at) "
+        "VALUES (1, 'A', 1, 'w', 'W', 'w', 'S', 's', 'U', ?, 1, '2026-11-01', '2026-11-01')",
+        (body,),
+    )
+    db.execute(
+        "INSERT INTO configuration_versions (configuration_id, version, body, author, "
+        "created_at, note) VALUES (1, 1, ?, 'a@acme.example', '2026-11-01', '')",
+        (body,),
+    )
+    db.commit()
+
+    migrate.upgrade(url)
+    kept = db.execute(
+        "SELECT version, json_extract(body, '$.inputs.salesforce_object'), field_facts "
+        "FROM configuration_versions"
+    ).fetchall()
+    assert kept == [(1, "Account", None)]  # saved before the org's word was kept: none
+
+    command.downgrade(migrate.alembic_config(url), "0003")
+    columns = [row[1] for row in db.execute("PRAGMA table_info(configuration_versions)")]
+    assert "field_facts" not in columns
+    assert db.execute("SELECT count(*) FROM configuration_versions").fetchone() == (1,)
+    db.close()

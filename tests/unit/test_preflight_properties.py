@@ -11,12 +11,14 @@ from __future__ import annotations
 import string
 from datetime import date, datetime
 from functools import cache
+from typing import Any
 
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from webapp.floqer.models import FieldOption
 from webapp.preflight import OrgFacts, Report, check
+from webapp.preflight.drift import SavedFields
 from webapp.sandbox.sfdc.model import Field, OrgSpec, SObject
 from webapp.sandbox.sfdc.org import Org, UpsertRequest
 from webapp.sandbox.sfdc.orgs.default import (
@@ -102,8 +104,29 @@ def configs_and_facts(draw: st.DrawFn) -> tuple[UpsertConfig, OrgFacts | None]:
         external_ids,
         references,
         object_names,
+        draw(st.none() | saved_fields(config.salesforce_object, row_names)),
     )
     return config, facts
+
+
+def saved_fields(object_name: str, row_names: st.SearchStrategy[str]) -> st.SearchStrategy[Any]:
+    """What a version kept of its fields: well-formed, odd, or not even a mapping."""
+    entry = st.fixed_dictionaries(
+        {},
+        optional={
+            "label": st.text(max_size=8) | json_values,
+            "type": st.sampled_from(FIELD_TYPES) | json_values,
+            "length": json_values,
+        },
+    )
+    stored = st.fixed_dictionaries(
+        {},
+        optional={
+            "object": st.just(object_name) | json_values,
+            "fields": st.dictionaries(row_names, entry | json_values, max_size=4) | json_values,
+        },
+    )
+    return st.builds(SavedFields, st.integers(), stored | json_values)
 
 
 @settings(max_examples=100, deadline=None)

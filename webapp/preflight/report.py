@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from webapp.floqer.models import FieldOption
 from webapp.upsert_form import EXTERNAL_ID, OBJECT
+
+if TYPE_CHECKING:  # drift.py reads metadata with fields.py, which imports this module
+    from webapp.preflight.drift import SavedFields
 
 Severity = Literal["error", "warning"]
 Part = Literal["name", "value"]
@@ -40,6 +43,9 @@ class OrgFacts:
     # or without the braces; None when unknown, which skips the reference rule.
     references: frozenset[str] | None
     object_names: Sequence[str] | None = None  # the org's objects, to say one does not exist
+    # What the version the draft started from knew of its fields, to tell what changed in
+    # the org since; None when unknown (not kept, or another object), which skips the rule.
+    saved_fields: SavedFields | None = None
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cached_property
 
+from webapp.preflight.drift import SavedFields, drift_hits
 from webapp.preflight.fields import TOKEN, Hit, Meta, Suggestions, closest, is_empty
 from webapp.preflight.report import (
     ASSIGNMENT_RULES,
@@ -146,7 +147,7 @@ class Check:
     # -- one row --------------------------------------------------------------------------
 
     def _row_problems(self, index: int, row: FieldRow, first_row: dict[str, int]) -> list[Problem]:
-        problems = self._field_problems(index, row, first_row)
+        problems = self._field_problems(index, row, first_row) + self._drifted(index, row.name)
         hits = reference_hits(row.value, self.references)
         return problems + [_on(index, "value", hit) for hit in hits]
 
@@ -165,6 +166,22 @@ class Check:
         problems += [_on(index, "value", hit) for hit in value_hits(meta, row.value)]
         problems += self._emptiness(index, meta, row.value)
         return problems + self._owner_overridden(index, meta)
+
+    def _drifted(self, index: int, name: str) -> list[Problem]:
+        """A field the draft's starting version knew, deleted or re-typed in the org since."""
+        saved = self._saved_fields
+        if saved is None or not self.options:  # no fields at all: nothing known, not deleted
+            return []
+        hits = drift_hits(saved, name, self.field(name), self.object)
+        return [_on(index, "name", hit) for hit in hits]
+
+    @cached_property
+    def _saved_fields(self) -> SavedFields | None:
+        """The starting version's fields, when they are of this object (not another's)."""
+        saved = self.facts.saved_fields
+        if not isinstance(saved, SavedFields) or saved.object_name is None:
+            return None
+        return saved if saved.object_name.strip().lower() == self.object.lower() else None
 
     def _unknown_field(self, name: str) -> Hit:
         if not name:

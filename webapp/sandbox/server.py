@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, FastAPI, Request
+from fastapi import APIRouter, Body, Depends, FastAPI, Path, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
@@ -17,6 +17,7 @@ from webapp.sandbox.gate import API_PREFIX, Gate
 from webapp.sandbox.ratelimit import RateLimiter
 from webapp.sandbox.service import Sandbox
 from webapp.sandbox.settings import SandboxSettings
+from webapp.sandbox.sfdc.setup import RetypeTo
 
 
 class OptionsBody(BaseModel):
@@ -167,6 +168,30 @@ def sandbox_record(sandbox: SandboxDep, record_id: str) -> JSONResponse:
 @extras.get("/objects/{object_name}/records")
 def sandbox_records(sandbox: SandboxDep, object_name: str) -> JSONResponse:
     return success(sandbox.records(object_name))
+
+
+class DeleteField(BaseModel):
+    action: Literal["delete"]
+
+
+class RetypeField(BaseModel):
+    action: Literal["retype"]
+    type: RetypeTo
+
+
+FieldChange = Annotated[DeleteField | RetypeField, Field(discriminator="action")]
+SalesforceName = Annotated[str, Path(min_length=1, max_length=255)]
+
+
+@extras.post("/objects/{object_name}/fields/{field_name}")
+def change_field(
+    sandbox: SandboxDep, object_name: SalesforceName, field_name: SalesforceName, body: FieldChange
+) -> JSONResponse:
+    """Delete a custom field, or change its type, from now on, as an admin would in Setup:
+    the options endpoints answer without it, or with the new type (`{"action": "delete"}`,
+    `{"action": "retype", "type": "double"}`)."""
+    retype_to = body.type if isinstance(body, RetypeField) else None
+    return success(sandbox.change_field(object_name, field_name, retype_to))
 
 
 @extras.get("/calls")

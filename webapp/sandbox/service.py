@@ -20,6 +20,7 @@ from webapp.sandbox.options import field_options
 from webapp.sandbox.settings import OrgName
 from webapp.sandbox.sfdc.model import OrgSpec
 from webapp.sandbox.sfdc.org import Org
+from webapp.sandbox.sfdc.setup import RetypeTo, SetupRefused, custom_field, with_type, without_field
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -210,6 +211,26 @@ class Sandbox:
         if self.org.object(object_name) is None:
             raise not_found("Object")
         return self.org.records(object_name)
+
+    @_locked
+    def change_field(
+        self, object_name: str, field_name: str, retype_to: RetypeTo | None
+    ) -> dict[str, Any]:
+        """Delete a custom field (`retype_to` None) or change its type, as an admin would."""
+        obj = self.org.object(object_name)
+        if obj is None:
+            raise not_found("Object")
+        try:
+            field = custom_field(obj, field_name)
+        except SetupRefused as exc:
+            raise bad_request(str(exc), [problem("field", "standard_field", str(exc))]) from None
+        if field is None:
+            raise not_found("Field")
+        if retype_to is None:
+            self.org.change_object(without_field(obj, field), dropped=field.name)
+            return {"object": obj.name, "field": field.name, "deleted": True}
+        self.org.change_object(with_type(obj, field, retype_to))
+        return {"object": obj.name, "field": field.name, "type": retype_to}
 
     def _run(
         self, wid: str, sheet: Sheet, rows: list[Row], fault: Fault | None, record_url: RecordUrl

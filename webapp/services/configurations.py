@@ -7,6 +7,7 @@ and the write are one conditional UPDATE, so it holds with any number of app pro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from webapp.db import ConfigurationVersion, Connection, SavedConfiguration, utcnow
+from webapp.preflight.drift import SavedFields
 from webapp.services import NotFound, audit, valid_id
 from webapp.upsert_form import MAX_NAME, UpsertConfig
 
@@ -115,6 +117,17 @@ def version_body(session: Session, config: SavedConfiguration, version: int) -> 
     return UpsertConfig.from_inputs(body.get("inputs", {})) if body else None
 
 
+def saved_fields(session: Session, config: SavedConfiguration, version: int) -> SavedFields | None:
+    """What `version` kept of the fields it maps, if it is kept and kept any."""
+    stored = session.scalar(
+        select(ConfigurationVersion.field_facts).where(
+            ConfigurationVersion.configuration_id == config.id,
+            ConfigurationVersion.version == version,
+        )
+    )
+    return SavedFields(version, stored) if stored is not None else None
+
+
 def create_for_step(
     session: Session,
     connection: Connection,
@@ -123,8 +136,10 @@ def create_for_step(
     author: str,
     *,
     note: str = "",
+    field_facts: dict[str, Any] | None = None,
 ) -> SavedConfiguration:
-    """The step's configuration, starting from `inputs` as version 1.
+    """The step's configuration, starting from `inputs` as version 1 (keeping `field_facts`,
+    what the org said of its fields, see save_version).
 
     The step must not have one yet (look with configuration_of_step first); two requests
     racing here meet the database's constraint, and the loser's flush raises IntegrityError.
@@ -146,7 +161,12 @@ def create_for_step(
     session.flush()
     session.add(
         ConfigurationVersion(
-            configuration_id=config.id, version=1, body=body, author=author, note=note
+            configuration_id=config.id,
+            version=1,
+            body=body,
+            author=author,
+            note=note,
+            field_facts=field_facts,
         )
     )
     session.flush()
@@ -162,11 +182,14 @@ def save_version(
     author: str,
     name: str | None = None,
     note: str = "",
+    field_facts: dict[str, Any] | None = None,
 ) -> Saved:
     """Store `upsert` as the next version, if it differs from what is stored.
 
     `base_version` is the version the draft was made from. Raises VersionConflict when the
     stored version is another one, unless the draft equals what is stored (nothing is lost).
+    `field_facts` is what the org said of the fields it maps (webapp.preflight.drift), kept
+    with the version so that a later check can tell what changed in the org since.
     """
     body = upsert.body()
     renamed = name is not None and name != config.name
@@ -197,6 +220,7 @@ def save_version(
             author=author,
             created_at=now,
             note=note,
+            field_facts=field_facts,
         )
     )
     session.flush()
@@ -228,13 +252,15 @@ def configure_step(
     floqer_inputs: dict[str, Any],
     author: str,
     template: SavedConfiguration | None = None,
+    field_facts: Callable[[UpsertConfig], dict[str, Any] | None] | None = None,
 ) -> tuple[SavedConfiguration, str]:
     """The step's one configuration: the existing one ("existing"), or a new one starting
     from what Floqer holds ("created") or from a template's head version ("template").
 
     If another request creates it at the same moment, the database's constraint refuses
     this one; the caller's transaction (reads only, so far) is rolled back and the other's
-    configuration is the answer.
+    configuration is the answer. `field_facts` tells what the org says of the fields of the
+    version it starts from (called before anything is written).
     """
     existing = configuration_of_step(session, place)
     if existing is not None:
@@ -244,8 +270,11 @@ def configure_step(
         note = f"from the template “{template.name}” (its version {template.version})"
     else:
         inputs, how, note = floqer_inputs, "created", "read from the step in Floqer"
+    facts = field_facts(UpsertConfig.from_inputs(inputs)) if field_facts else None
     try:
-        config = create_for_step(session, connection, place, inputs, author, note=note)
+        config = create_for_step(
+            session, connection, place, inputs, author, note=note, field_facts=facts
+        )
     except IntegrityError:
         session.rollback()
         existing = configuration_of_step(session, place)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -75,10 +76,18 @@ def _with_saved_parts(
     return upsert
 
 
-def _base_version(form: Mapping[str, Sequence[str]]) -> int:
+def started_from(form: Mapping[str, Sequence[str]]) -> int | None:
+    """The version a form says it was opened at, if it says so plainly."""
     values = form.get("base_version") or [""]
     if len(values) == 1 and values[0].isdigit() and len(values[0]) < 10:
         return int(values[0])
+    return None
+
+
+def _base_version(form: Mapping[str, Sequence[str]]) -> int:
+    version = started_from(form)
+    if version is not None:
+        return version
     raise FormError(
         "This form did not say which version it was opened at, so saving it could overwrite "
         "someone else's changes. Reload the page and make your change again."
@@ -93,10 +102,12 @@ def save_draft(
     note: str = "",
     *,
     why: str = "",
+    field_facts: dict[str, Any] | None = None,
 ) -> Saved:
     """Store the draft as the next version (VersionConflict if it is based on an old one).
 
-    `note` is kept with the version (how it came to be); `why` only goes to the audit log."""
+    `note` is kept with the version (how it came to be), and so is `field_facts` (what the
+    org said of its fields); `why` only goes to the audit log."""
     saved = save_version(
         session,
         config,
@@ -105,6 +116,7 @@ def save_draft(
         name=draft.name,
         author=author,
         note=note,
+        field_facts=field_facts,
     )
     if saved.created or saved.renamed:
         what = ", ".join(p for p in (f"version {saved.version}", note, why) if p)
@@ -130,11 +142,13 @@ def save_and_push(
     nonce: str,
     lease: timedelta,
     preflight: Callable[[UpsertConfig], Report] | None,
+    field_facts: dict[str, Any] | None = None,
 ) -> tuple[Saved, PushRecord]:
     """Save the draft (committed before Floqer is called: whatever Floqer answers, the
     draft is safe), check it (unless `preflight` is None: "Push anyway"), then push the
     version that holds it. Raises PushRefused when the check finds errors."""
-    saved = save_draft(session, config, draft, author, why="saved before the push")
+    why = "saved before the push"
+    saved = save_draft(session, config, draft, author, why=why, field_facts=field_facts)
     session.commit()
     report = preflight(draft.upsert) if preflight is not None else None
     if report is not None and report.errors:

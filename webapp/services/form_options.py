@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from webapp.db import SavedConfiguration
 from webapp.floqer.client import FloqerClient
@@ -17,6 +18,7 @@ from webapp.floqer.errors import FloqerBadRequest, FloqerError
 from webapp.floqer.models import ActionNode, FieldOption
 from webapp.metadata_cache import Cached, MetadataCache
 from webapp.preflight import OrgFacts
+from webapp.preflight.drift import SavedFields, snapshot
 from webapp.services.browse import reference_choices
 from webapp.upsert_form import EXTERNAL_ID, FIELDS, OBJECT, UpsertConfig
 
@@ -30,10 +32,31 @@ def _chain_weight(chain: list[ActionNode]) -> int:
     return sum(600 + 300 * len(node.outputs) + 200 * len(node.inputs) for node in chain)
 
 
+class StepOfConnection(Protocol):
+    """Whose options to read: a saved configuration, or a step about to get one (Step)."""
+
+    @property
+    def connection_id(self) -> int: ...
+    @property
+    def workflow_id(self) -> str: ...
+    @property
+    def sheet_id(self) -> str: ...
+    @property
+    def step_id(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Step:
+    connection_id: int
+    workflow_id: str
+    sheet_id: str
+    step_id: str
+
+
 def _options(
     cache: MetadataCache,
     client: FloqerClient,
-    config: SavedConfiguration,
+    config: StepOfConnection,
     field_name: str,
     object_name: str | None,
 ) -> Cached[list[FieldOption]]:
@@ -47,7 +70,7 @@ def _options(
 
 
 def object_options(
-    cache: MetadataCache, client: FloqerClient, config: SavedConfiguration
+    cache: MetadataCache, client: FloqerClient, config: StepOfConnection
 ) -> Cached[list[FieldOption]]:
     return _options(cache, client, config, OBJECT, None)
 
@@ -84,7 +107,7 @@ class ObjectFields:
 
 
 def object_fields(
-    cache: MetadataCache, client: FloqerClient, config: SavedConfiguration, typed: str
+    cache: MetadataCache, client: FloqerClient, config: StepOfConnection, typed: str
 ) -> ObjectFields:
     """External-ID fields and all fields of the object named `typed`: two options calls,
     cached. Raises nothing for Floqer's failures: they come back in `failure`."""
@@ -118,6 +141,34 @@ def object_fields(
     )
 
 
+def field_facts(
+    cache: MetadataCache,
+    step: StepOfConnection,
+    upsert: UpsertConfig,
+    client: FloqerClient | None = None,
+) -> dict[str, Any] | None:
+    """What a version of `upsert` saved now keeps of the fields it maps (preflight.drift).
+
+    Without `client`, only what the cache holds is read: a save never waits on Floqer (the
+    page that posted the draft has just loaded these options). With it, what is missing is
+    loaded (a new step's configuration, whose page needs the same options next). None when
+    the metadata is not to be had: a save never fails for want of it.
+    """
+    typed = upsert.salesforce_object.strip()
+    if not typed:
+        return None
+    names = [row.name for row in upsert.rows] + [upsert.external_id_field]
+    if client is not None:
+        found = object_fields(cache, client, step, typed)
+        if found.problem or found.failure or not found.fields:
+            return None
+        return snapshot(found.object_name, found.fields, names)
+    objects = cache.peek(("options", step.connection_id, OBJECT, ""))
+    name = canonical_object(objects.value, typed) if objects is not None else typed
+    fields = cache.peek(("options", step.connection_id, FIELDS, name)) if name else None
+    return snapshot(name, fields.value, names) if name and fields and fields.value else None
+
+
 def sheet_chain(
     cache: MetadataCache, client: FloqerClient, config: SavedConfiguration
 ) -> Cached[list[ActionNode]]:
@@ -138,21 +189,26 @@ def forget_options(cache: MetadataCache, config: SavedConfiguration) -> None:
 
 
 def org_facts(
-    cache: MetadataCache, client: FloqerClient, config: SavedConfiguration, upsert: UpsertConfig
+    cache: MetadataCache,
+    client: FloqerClient,
+    config: SavedConfiguration,
+    upsert: UpsertConfig,
+    saved: SavedFields | None = None,
 ) -> OrgFacts | None:
     """What the pre-flight check may know of the org for `upsert`, from the cache (loading
-    what is missing); None when the object's fields cannot be had at all."""
+    what is missing), with what the version the draft started from knew of its fields
+    (`saved`); None when the object's fields cannot be had at all."""
     try:
         objects: list[FieldOption] | None = object_options(cache, client, config).value
     except FloqerError:
         objects = None
     names = [o.value for o in objects] if objects is not None else None
     if not upsert.salesforce_object:
-        return OrgFacts("", [], [], None, names)
+        return OrgFacts("", [], [], None, names, saved)
     fields = object_fields(cache, client, config, upsert.salesforce_object)
     if fields.problem is not None:
         # The org has no such object (the check says so) or Floqer refused to describe it.
-        return OrgFacts(upsert.salesforce_object, [], [], None, names) if names else None
+        return OrgFacts(upsert.salesforce_object, [], [], None, names, saved) if names else None
     if not fields.fields:
         return None  # Floqer failed and nothing older is kept: nothing to check against
     try:
@@ -162,4 +218,6 @@ def org_facts(
         )
     except FloqerError:
         references = None
-    return OrgFacts(fields.object_name, fields.fields, fields.external_ids, references, names)
+    return OrgFacts(
+        fields.object_name, fields.fields, fields.external_ids, references, names, saved
+    )

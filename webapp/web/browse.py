@@ -21,6 +21,7 @@ from webapp.services.configurations import (
     get_configuration,
 )
 from webapp.services.connections import get_connection
+from webapp.services.form_options import Step, field_facts
 from webapp.web.auth import Editor, Viewer
 from webapp.web.deps import CtxDep, FormDep, SessionDep, floqer_for, form_value, redirect, render
 
@@ -106,9 +107,17 @@ def start_configuration_action(
 ) -> Response:
     connection = get_connection(session, connection_id)
     template = _template(session, form_value(form, "template_id"))
-    place, node = locate_step(floqer_for(ctx, connection), workflow_id, sheet_id, step_id)
+    client = floqer_for(ctx, connection)
+    place, node = locate_step(client, workflow_id, sheet_id, step_id)
+    step = Step(connection.id, place.workflow_id, place.sheet_id, place.step_id)
     config, how = configure_step(
-        session, connection, place, node.inputs, caller.user.email, template
+        session,
+        connection,
+        place,
+        node.inputs,
+        caller.user.email,
+        template,
+        lambda upsert: field_facts(ctx.metadata, step, upsert, client),
     )
     session.commit()
     return redirect(f"/configurations/{config.id}?notice={how}")

@@ -19,6 +19,7 @@ from webapp.services.configurations import (
     delete,
     get_configuration,
     rename,
+    saved_fields,
     use_connection,
     version_body,
 )
@@ -31,7 +32,7 @@ from webapp.services.editing import (
     save_and_push,
     save_draft,
 )
-from webapp.services.form_options import forget_options
+from webapp.services.form_options import field_facts, forget_options
 from webapp.services.pushing import LEASE_MARGIN, PushInProgress, pull
 from webapp.upsert_form import FormError, UpsertConfig
 from webapp.web.auth import Caller, Editor, Viewer
@@ -142,8 +143,9 @@ def save_configuration(
     draft = _posted_draft(request, ctx, session, config, form)
     if isinstance(draft, Response):
         return draft
+    facts = field_facts(ctx.metadata, config, draft.upsert)
     try:
-        saved = save_draft(session, config, draft, caller.user.email)
+        saved = save_draft(session, config, draft, caller.user.email, field_facts=facts)
     except VersionConflict as exc:
         return _conflict(request, session, exc, draft, config, "save")
     session.commit()
@@ -167,9 +169,10 @@ def push_configuration(
     lease = timedelta(seconds=ctx.settings.floqer_timeout_seconds) + LEASE_MARGIN
     client = floqer_for(ctx, config.connection)
     anyway = form_value(form, "push_anyway") == "1"  # the user's deliberate second click
+    started = saved_fields(session, config, draft.base_version)
 
     def checked(upsert: UpsertConfig) -> Report:
-        return preflight_report(ctx, client, config, upsert)
+        return preflight_report(ctx, client, config, upsert, started)
 
     try:
         save_and_push(
@@ -180,9 +183,8 @@ def push_configuration(
             author=caller.user.email,
             nonce=form_value(form, "push_nonce"),
             lease=lease,
-            preflight=None
-            if anyway
-            else lambda upsert: preflight_report(ctx, client, config, upsert),
+            preflight=None if anyway else checked,
+            field_facts=field_facts(ctx.metadata, config, draft.upsert),
         )
     except VersionConflict as exc:
         return _conflict(request, session, exc, draft, config, "push")
@@ -231,8 +233,11 @@ def take_floqer_version_action(
     except ValueError:
         return _unreadable(request, ctx, session, config, "Pull again, then take Floqer's version.")
     draft = Draft(config.name, floqer, base)
+    facts = field_facts(ctx.metadata, config, floqer)
     try:
-        saved = save_draft(session, config, draft, caller.user.email, "taken from Floqer")
+        saved = save_draft(
+            session, config, draft, caller.user.email, "taken from Floqer", field_facts=facts
+        )
     except VersionConflict as exc:
         return _conflict(request, session, exc, draft, config, "save")
     session.commit()

@@ -15,8 +15,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from webapp.services.configurations import get_configuration
-from webapp.services.editing import draft_for_check
+from webapp.services.configurations import get_configuration, saved_fields
+from webapp.services.editing import draft_for_check, started_from
 from webapp.services.form_options import object_fields
 from webapp.services.mapping_help import (
     PasteProblem,
@@ -215,7 +215,9 @@ def preflight_panel(
         context = fragment_context(config, form_problem=str(exc))
         return render(request, "configuration.html", context, block="preflight")
     client = floqer_for(ctx, config.connection)
-    shown = preflight_view(ctx, client, config, upsert, row_uids(form, upsert))
+    base = started_from(form)  # what changed in the org since: the drift warning
+    saved = saved_fields(session, config, base) if base is not None else None
+    shown = preflight_view(ctx, client, config, upsert, row_uids(form, upsert), saved)
     context = fragment_context(config, preflight=shown, push_state=form_value(form, "push_state"))
     return render(request, "configuration.html", context, block="preflight")
 

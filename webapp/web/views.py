@@ -18,6 +18,7 @@ from webapp.floqer.client import FloqerClient
 from webapp.floqer.errors import FloqerError
 from webapp.floqer.models import FieldOption
 from webapp.preflight import EXTERNAL_ID_CONTROL, OBJECT_CONTROL, Problem, Report, check
+from webapp.preflight.drift import SavedFields
 from webapp.services.browse import ReferenceChoice, grouped, reference_choices
 from webapp.services.configurations import VersionConflict
 from webapp.services.editing import Draft
@@ -318,10 +319,12 @@ def preflight_view(
     config: SavedConfiguration,
     upsert: UpsertConfig,
     uids: list[str],
+    saved: SavedFields | None = None,
 ) -> PreflightView:
     """The pre-flight check of `upsert` (what the form holds), placed on the page's rows:
-    `uids[i]` is the id of the form row holding `upsert.rows[i]`."""
-    report = preflight_report(ctx, client, config, upsert)
+    `uids[i]` is the id of the form row holding `upsert.rows[i]`; `saved` is what the
+    version the form was opened at knew of its fields (to tell what changed since)."""
+    report = preflight_report(ctx, client, config, upsert, saved)
     items = [_check_view(problem, upsert, uids) for problem in report.problems]
     by_row: dict[str, list[CheckView]] = {uid: [] for uid in uids}
     for problem, item in zip(report.problems, items, strict=True):
@@ -331,10 +334,14 @@ def preflight_view(
 
 
 def preflight_report(
-    ctx: AppContext, client: FloqerClient, config: SavedConfiguration, upsert: UpsertConfig
+    ctx: AppContext,
+    client: FloqerClient,
+    config: SavedConfiguration,
+    upsert: UpsertConfig,
+    saved: SavedFields | None = None,
 ) -> Report:
     """The pre-flight check of `upsert` against what is known of the org (cached)."""
-    return check(upsert, org_facts(ctx.metadata, client, config, upsert))
+    return check(upsert, org_facts(ctx.metadata, client, config, upsert, saved))
 
 
 def _check_view(problem: Problem, upsert: UpsertConfig, uids: list[str]) -> CheckView:

@@ -6,7 +6,7 @@ https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_up
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -49,6 +49,18 @@ class Org:
 
     def object(self, name: str) -> SObject | None:
         return self._objects.get(name.lower())
+
+    def change_object(self, changed: SObject, *, dropped: str | None = None) -> None:
+        """Describe `changed` from now on in place of its object (sfdc/setup.py); the values
+        of a `dropped` field leave its records, as they do when an admin deletes it."""
+        old = self._objects[changed.name.lower()]
+        objects = tuple(changed if o is old else o for o in self.spec.objects)
+        self.spec = replace(self.spec, objects=objects)
+        self._objects[changed.name.lower()] = changed
+        self._by_prefix[changed.key_prefix] = changed
+        if dropped is not None:
+            for record in self._records[changed.name].values():
+                record.pop(dropped, None)
 
     def record(self, record_id: str) -> tuple[SObject, dict[str, Any]] | None:
         obj = self._by_prefix.get(record_id[:3])
