@@ -22,6 +22,7 @@ from webapp.preflight.drift import SavedFields
 from webapp.services.browse import ReferenceChoice, grouped, reference_choices
 from webapp.services.configurations import VersionConflict
 from webapp.services.editing import Draft
+from webapp.services.field_guide import guide_json
 from webapp.services.form_options import (
     ObjectFields,
     object_fields,
@@ -170,6 +171,13 @@ class FieldsView:
     undo: str | None = None  # the state before an object change, for its Undo button (JSON)
     pasted: str = ""  # "Paste mappings" text shown again, with why it could not be read
     paste_problem: str | None = None
+
+    @property
+    def guide(self) -> str:
+        """The fields and references as JSON for the page's row helpers (field_guide)."""
+        if self.fields is None:
+            return "{}"
+        return guide_json(self.fields.object_name, self.fields.fields, self.references)
 
     @property
     def key_options(self) -> list[tuple[str, str]]:

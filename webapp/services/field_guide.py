@@ -1,0 +1,160 @@
+"""What the browser needs to know of an object's fields to help with each row: one JSON
+document per fields part (the field finder, the typed value editors, the readable
+references all read it; webapp/preflight stays the judge of what is wrong).
+
+Metadata is read defensively (Floqer sends `extras` "when present"): a key that is missing
+or of another type is left out, and the editor falls back to plain text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from webapp.floqer.models import FieldOption
+from webapp.services.browse import ReferenceChoice
+
+MAX_VALUES = 1000  # picklist values sent per field (Salesforce allows 1,000 active values)
+
+# Salesforce's own words for its types, as Setup shows them.
+TYPE_WORDS = {
+    "string": "Text",
+    "textarea": "Text Area",
+    "int": "Number",
+    "double": "Number",
+    "currency": "Currency",
+    "percent": "Percent",
+    "boolean": "Checkbox",
+    "date": "Date",
+    "datetime": "Date/Time",
+    "time": "Time",
+    "email": "Email",
+    "url": "URL",
+    "phone": "Phone",
+    "picklist": "Picklist",
+    "multipicklist": "Picklist (Multi-Select)",
+    "reference": "Lookup",
+    "id": "Record ID",
+    "encryptedstring": "Text (Encrypted)",
+    "address": "Address",
+    "location": "Geolocation",
+}
+
+# The editor a type gets (static/app.js): a type not listed gets plain text.
+EDITORS = {
+    "int": "number",
+    "double": "number",
+    "currency": "number",
+    "percent": "number",
+    "boolean": "boolean",
+    "date": "date",
+    "datetime": "datetime",
+    "picklist": "picklist",
+    "multipicklist": "multipicklist",
+    "string": "text",
+    "textarea": "text",
+    "email": "text",
+    "url": "text",
+    "phone": "text",
+    "encryptedstring": "text",
+}
+
+
+def _flag(extras: Mapping[str, Any], key: str) -> bool | None:
+    value = extras.get(key)
+    return value if isinstance(value, bool) else None
+
+
+def _number(extras: Mapping[str, Any], key: str) -> int | None:
+    value = extras.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return int(value) if value == int(value) else None
+
+
+def type_summary(extras: Mapping[str, Any]) -> str:
+    """The field's type as Setup writes it: "Text(80)", "Number(18, 0)", "Lookup(Account)"."""
+    kind = extras.get("type")
+    if not isinstance(kind, str) or not kind:
+        return ""
+    words = TYPE_WORDS.get(kind, kind.capitalize())
+    length, precision = _number(extras, "length"), _number(extras, "precision")
+    scale = _number(extras, "scale")
+    if _flag(extras, "calculated"):
+        return f"Formula ({words})"
+    if _flag(extras, "autoNumber"):
+        return "Auto Number"
+    if kind in ("string", "textarea", "encryptedstring") and length:
+        return f"{words}({length})"
+    if kind in ("int", "double", "currency", "percent") and precision:
+        return f"{words}({precision - (scale or 0)}, {scale or 0})"
+    targets = extras.get("referenceTo")
+    if kind == "reference" and isinstance(targets, list):
+        names = [t for t in targets if isinstance(t, str)]
+        return f"{words}({', '.join(names)})" if names else words
+    return words
+
+
+def locked_because(extras: Mapping[str, Any]) -> str:
+    """Why no row can set the field ("" when one can), in the finder's words."""
+    if _flag(extras, "calculated"):
+        return "formula: Salesforce computes it"
+    if _flag(extras, "autoNumber"):
+        return "auto-number: Salesforce numbers it"
+    if _flag(extras, "createable") is False and _flag(extras, "updateable") is False:
+        return "read-only"
+    return ""
+
+
+def _values(extras: Mapping[str, Any]) -> list[str]:
+    entries = extras.get("picklistValues")
+    if not isinstance(entries, list):
+        return []
+    return [
+        e["value"]
+        for e in entries
+        if isinstance(e, Mapping)
+        and isinstance(e.get("value"), str)
+        and e.get("active") is not False
+    ][:MAX_VALUES]
+
+
+def field_entry(option: FieldOption) -> dict[str, Any]:
+    extras: Mapping[str, Any] = option.extras if isinstance(option.extras, Mapping) else {}
+    kind = extras.get("type")
+    entry: dict[str, Any] = {
+        "name": option.value,
+        "label": option.label or option.value,
+        "summary": type_summary(extras),
+        "editor": EDITORS.get(kind, "text") if isinstance(kind, str) else "text",
+        "required": _flag(extras, "required") is True,
+        "custom": _flag(extras, "custom") is True or option.value.endswith("__c"),
+        "locked": locked_because(extras),
+    }
+    length = _number(extras, "length")
+    if length and entry["editor"] == "text":
+        entry["length"] = length
+    values = _values(extras)
+    if values:
+        entry["values"] = values
+        entry["restricted"] = _flag(extras, "restrictedPicklist") is True
+    return entry
+
+
+def guide(
+    object_name: str, fields: Sequence[FieldOption], references: Sequence[ReferenceChoice]
+) -> dict[str, Any]:
+    return {
+        "object": object_name,
+        "fields": [field_entry(option) for option in fields],
+        "references": [{"token": c.token, "label": c.label, "group": c.group} for c in references],
+    }
+
+
+def guide_json(
+    object_name: str, fields: Sequence[FieldOption], references: Sequence[ReferenceChoice]
+) -> str:
+    """The guide as JSON safe inside <script type="application/json"> (no "</" can end it)."""
+    text = json.dumps(guide(object_name, fields, references), separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
