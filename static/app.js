@@ -1,40 +1,8 @@
 // Small progressive enhancements; every feature of the page works without them except
-// inserting a reference at the cursor, copying the curl command, showing each pre-flight
-// problem under its row as well as in the panel, and moving the focus after a change.
+// copying the curl command, showing each pre-flight problem under its row as well as in
+// the panel, and moving the focus after a change (the mapping rows' helpers: rows.js).
 (function () {
   "use strict";
-  var lastValue = null;
-
-  document.addEventListener("focusin", function (event) {
-    var target = event.target;
-    if (target instanceof HTMLInputElement && target.classList.contains("field-value")) {
-      lastValue = target;
-    }
-  });
-
-  // "Insert reference": put the chosen {{token}} into the last value worked on, at the cursor.
-  document.addEventListener("change", function (event) {
-    var picker = event.target;
-    if (!(picker instanceof HTMLSelectElement) || !picker.classList.contains("reference-picker")) {
-      return;
-    }
-    var token = picker.value;
-    if (!token) { return; }
-    var input = lastValue && document.body.contains(lastValue) ? lastValue : null;
-    if (!input) {
-      var values = document.querySelectorAll("input.field-value");
-      input = values.length ? values[values.length - 1] : null;
-    }
-    if (input) {
-      var start = input.selectionStart === null ? input.value.length : input.selectionStart;
-      var end = input.selectionEnd === null ? input.value.length : input.selectionEnd;
-      input.value = input.value.slice(0, start) + token + input.value.slice(end);
-      input.focus();
-      input.setSelectionRange(start + token.length, start + token.length);
-    }
-    picker.value = "";
-  });
-
   // A form is sent once: a second click while the first submit is on its way does nothing.
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -10,6 +10,7 @@ from tests.browser.conftest import (
     choose_object,
     external_id,
     field_inputs,
+    field_rows,
     fields_loaded_for,
     object_input,
     sandbox_inputs,
@@ -58,13 +59,17 @@ def test_a_connection_added_in_the_browser_leads_to_a_pushed_step_that_floqer_ho
     page.get_by_role("button", name="Add field").click()
     field_inputs(page).nth(1).fill("LastName")
     value_inputs(page).nth(1).click()
-    page.get_by_label("Insert reference").select_option("{{input.last_name}}")
+    field_rows(page).nth(1).get_by_role("button", name="Insert reference").click()
+    page.get_by_role("menu", name="Columns and outputs").get_by_role(
+        "menuitem", name="last_name", exact=True
+    ).click()
     expect(value_inputs(page).nth(1)).to_have_value("{{input.last_name}}")
 
     page.get_by_role("button", name="Add field").click()
     field_inputs(page).nth(2).fill("FirstName")
     value_inputs(page).nth(2).fill("Dr. ")
-    page.get_by_label("Insert reference").select_option("{{input.first_name}}")
+    field_rows(page).nth(2).get_by_role("button", name="Insert reference").click()
+    page.get_by_role("menuitem", name="first_name", exact=True).click()
     expect(value_inputs(page).nth(2)).to_have_value("Dr. {{input.first_name}}")
     expect(value_inputs(page).nth(2)).to_be_focused()
 

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import (
     external_id,
     field_inputs,
+    field_rows,
     fields_loaded_for,
     object_input,
     open_configuration,
@@ -78,7 +79,6 @@ def test_the_whole_path_from_the_configuration_page_on_works_with_the_keyboard_a
     page.keyboard.type("{{input.email}}")
 
     add_field = page.get_by_role("button", name="Add field")
-    picker = page.get_by_label("Insert reference")
     tab_to(page, add_field)
     page.keyboard.press("Enter")
     expect(field_inputs(page)).to_have_count(2)
@@ -86,8 +86,12 @@ def test_the_whole_path_from_the_configuration_page_on_works_with_the_keyboard_a
     page.keyboard.type("LastName")
     page.keyboard.press("Tab")
     expect(value_inputs(page).nth(1)).to_be_focused()
-    tab_to(page, picker)
-    page.keyboard.press("l")  # type-ahead: the first choice starting with "l" is last_name
+    tab_to(page, field_rows(page).nth(1).get_by_role("button", name="Insert reference"))
+    page.keyboard.press("Enter")  # the menu opens on its first item
+    expect(page.get_by_role("menuitem").first).to_be_focused()
+    page.keyboard.press("l")  # type-ahead: the first item starting with "l" is last_name
+    expect(page.get_by_role("menuitem", name="last_name", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
     expect(value_inputs(page).nth(1)).to_have_value("{{input.last_name}}")
     expect(value_inputs(page).nth(1)).to_be_focused()
 
@@ -98,8 +102,10 @@ def test_the_whole_path_from_the_configuration_page_on_works_with_the_keyboard_a
     page.keyboard.type("FirstName")
     page.keyboard.press("Tab")
     page.keyboard.type("Dr. ")
-    tab_to(page, picker)
+    tab_to(page, field_rows(page).nth(2).get_by_role("button", name="Insert reference"))
+    page.keyboard.press("Enter")
     page.keyboard.press("f")  # first_name
+    page.keyboard.press("Enter")
     expect(value_inputs(page).nth(2)).to_have_value("Dr. {{input.first_name}}")
 
     force = page.get_by_label("Force update on collision")

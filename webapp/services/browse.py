@@ -96,11 +96,3 @@ def reference_choices(chain: list[ActionNode], step_id: str) -> list[ReferenceCh
                 for column in output.columns
             ]
     return choices
-
-
-def grouped(choices: list[ReferenceChoice]) -> list[tuple[str, list[ReferenceChoice]]]:
-    """Choices by group, in the order the sheet runs them."""
-    groups: dict[str, list[ReferenceChoice]] = {}
-    for choice in choices:
-        groups.setdefault(choice.group, []).append(choice)
-    return list(groups.items())

@@ -155,6 +155,6 @@ def guide(
 def guide_json(
     object_name: str, fields: Sequence[FieldOption], references: Sequence[ReferenceChoice]
 ) -> str:
-    """The guide as JSON safe inside <script type="application/json"> (no "</" can end it)."""
+    """The guide as JSON to put in an HTML element as it is: no <, > or & in the text."""
     text = json.dumps(guide(object_name, fields, references), separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

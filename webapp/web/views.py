@@ -19,7 +19,7 @@ from webapp.floqer.errors import FloqerError
 from webapp.floqer.models import FieldOption
 from webapp.preflight import EXTERNAL_ID_CONTROL, OBJECT_CONTROL, Problem, Report, check
 from webapp.preflight.drift import SavedFields
-from webapp.services.browse import ReferenceChoice, grouped, reference_choices
+from webapp.services.browse import ReferenceChoice, reference_choices
 from webapp.services.configurations import VersionConflict
 from webapp.services.editing import Draft
 from webapp.services.field_guide import guide_json
@@ -164,7 +164,6 @@ class FieldsView:
     external_id: str
     rows: list[FieldRow]
     references: list[ReferenceChoice] = field(default_factory=list)
-    reference_groups: list[tuple[str, list[ReferenceChoice]]] = field(default_factory=list)
     as_of: str | None = None
     failure: FloqerError | None = None  # shown once, in the page's Floqer status line
     notice: str | None = None  # what just happened to the rows ("Added 3 rows.")
@@ -217,7 +216,7 @@ def fields_view(
     except FloqerError as exc:
         references, failure = [], failure or exc
     as_of = age(fields.fetched_at) if fields.fetched_at else None
-    return FieldsView(fields, external_id, rows, references, grouped(references), as_of, failure)
+    return FieldsView(fields, external_id, rows, references, as_of, failure)
 
 
 def age(when: float) -> str:
