@@ -123,3 +123,19 @@ def test_a_viewer_cannot_use_the_bulk_helpers(app: RunningApp, web: httpx.Client
         answer = post(viewer, config, "suggestions", form)
     assert answer.status_code == 403
     assert "Suggested mappings" not in answer.text
+
+
+def test_the_panel_shows_the_draft_a_push_would_send_until_it_is_saved(web: httpx.Client) -> None:
+    config = start_configuration(web, add_connection(web))
+    saved = form_fields("Leads", "Lead", "Email", [("Email", "{{input.email}}")])
+    assert web.post(f"/configurations/{config}/save", data=saved).status_code == 303
+    same = post(web, config, "preflight", saved | {"base_version": "2"})
+    assert "The form holds the saved version: nothing to save." in text_of(same)
+    assert soup(same).find("pre", attrs={"aria-label": "Draft request body, not saved"}) is None
+
+    edited = saved | {"base_version": "2", "field_value": ["{{input.email}} "]}
+    answer = post(web, config, "preflight", edited)
+    draft = soup(answer).find("pre", attrs={"aria-label": "Draft request body, not saved"})
+    assert draft is not None
+    assert '"value": "{{input.email}} "' in draft.get_text()
+    assert "Saved version (v2)" in text_of(answer)

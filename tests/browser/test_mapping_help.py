@@ -67,6 +67,9 @@ def test_the_seed_example_is_built_with_suggest_mappings_and_pushed_in_at_most_8
     assert names[0] == "Name"
     assert {"Domain__c", "Website"} <= set(names)
     expect(value_inputs(page).nth(0)).to_have_value("{{input.company_name}}")
+    # Nothing is saved yet: the preview shows the draft a push would send, marked so.
+    draft = page.get_by_label("Draft request body, not saved")
+    expect(draft).to_contain_text('"salesforce_external_id_field": "Domain__c"')
     ready = page.get_by_role("region", name="Ready to push?")
     expect(ready).to_contain_text("Nothing Salesforce would refuse on every row")
     push = page.get_by_role("button", name=re.compile("^Push to Floqer"))

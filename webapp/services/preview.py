@@ -8,10 +8,18 @@ from urllib.parse import quote
 
 from webapp.db import SavedConfiguration
 from webapp.floqer.client import ENDPOINTS
+from webapp.upsert_form import UpsertConfig
 
 
 def body_json(config: SavedConfiguration) -> str:
     return json.dumps(config.body, indent=2, ensure_ascii=False)
+
+
+def draft_json(draft: UpsertConfig, config: SavedConfiguration) -> str | None:
+    """The body a push of the form as it stands would send; None when it is the saved one."""
+    if draft == UpsertConfig.from_inputs(config.inputs):
+        return None
+    return json.dumps(draft.body(), indent=2, ensure_ascii=False)
 
 
 def curl_command(base_url: str, config: SavedConfiguration) -> str:

@@ -29,6 +29,7 @@ from webapp.services.mapping_help import (
     undo_state,
     undone,
 )
+from webapp.services.preview import draft_json
 from webapp.upsert_form import MAX_ROWS, FieldRow, FormError, PlacedProblems, UpsertConfig
 from webapp.web.auth import Editor, Viewer
 from webapp.web.deps import CtxDep, FormDep, SessionDep, floqer_for, form_value, render
@@ -218,7 +219,12 @@ def preflight_panel(
     base = started_from(form)  # what changed in the org since: the drift warning
     saved = saved_fields(session, config, base) if base is not None else None
     shown = preflight_view(ctx, client, config, upsert, row_uids(form, upsert), saved)
-    context = fragment_context(config, preflight=shown, push_state=form_value(form, "push_state"))
+    context = fragment_context(
+        config,
+        preflight=shown,
+        push_state=form_value(form, "push_state"),
+        draft_body=draft_json(upsert, config),
+    )
     return render(request, "configuration.html", context, block="preflight")
 
 
