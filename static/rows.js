@@ -175,7 +175,9 @@
     var counter = row.querySelector(".value-count");
     var typed = value.value.replace(TOKEN, "");
     if (counter && field && field.length) {
+      // Only what is typed can be counted: a reference's length is known row by row.
       var tokens = typed.length !== value.value.length;
+      counter.hidden = tokens && typed.length === 0;
       counter.textContent = typed.length + " / " + field.length + " characters" +
         (tokens ? " typed, plus what the references bring" : "");
       counter.classList.toggle("over", typed.length > field.length);
