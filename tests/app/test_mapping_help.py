@@ -139,3 +139,22 @@ def test_the_panel_shows_the_draft_a_push_would_send_until_it_is_saved(web: http
     assert draft is not None
     assert '"value": "{{input.email}} "' in draft.get_text()
     assert "Saved version (v2)" in text_of(answer)
+
+
+def test_an_object_named_by_its_label_is_loaded_and_the_form_takes_its_api_name(
+    web: httpx.Client,
+) -> None:
+    config = start_configuration(web, add_connection(web))
+    form = form_fields("P", "product usage event", "", [])
+    answer = post(web, config, "object-fields", form)
+    loaded = soup(answer).find("input", attrs={"name": "fields_of"})
+    assert loaded is not None
+    assert loaded["value"] == "Product_Usage_Event__c"
+    picker = soup(answer).find(id="object-picker")
+    assert picker is not None
+    box = picker.find("input", attrs={"name": "salesforce_object"})
+    assert box is not None
+    assert box["value"] == "Product_Usage_Event__c"
+    # An API name as the org spells it changes nothing in the picker.
+    same = post(web, config, "object-fields", form_fields("P", "Lead", "", []))
+    assert soup(same).find(id="object-picker") is None

@@ -11,7 +11,9 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import (
     choose_object,
+    field_inputs,
     field_rows,
+    fields_loaded_for,
     fill_rows,
     open_configuration,
     snapshot,
@@ -121,3 +123,22 @@ def test_the_form_has_no_axe_violations_empty_loaded_and_with_problems(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert violations(page) == [], "at 390 px"
     snapshot(page, "form-390px")
+
+
+def test_labels_typed_for_an_object_or_a_field_become_their_api_names(
+    page: Page, app: RunningApp
+) -> None:
+    open_configuration(page, app)
+    box = page.get_by_label("Salesforce object")
+    box.fill("product usage event")  # the label, in any case
+    box.press("Tab")
+    expect(box).to_have_value("Product_Usage_Event__c")
+    fields_loaded_for(page, "Product_Usage_Event__c")
+    expect(page.get_by_role("region", name="Ready to push?")).not_to_contain_text("no object")
+
+    choose_object(page, "Lead")
+    field = field_inputs(page).first
+    field.fill("last name")
+    field.press("Tab")
+    expect(field).to_have_value("LastName")
+    expect(row(page, 0)).to_contain_text("Last Name · LastName · Text(80)")

@@ -76,12 +76,17 @@ def object_options(
 
 
 def canonical_object(objects: list[FieldOption], typed: str) -> str | None:
-    """The org's own name for `typed` (exact first, then regardless of case), or None."""
+    """The org's own API name for `typed`: the name exactly, then regardless of case, then
+    the one object whose label it is ("Product Usage Event"); None when there is none."""
     names = [o.value for o in objects]
     if typed in names:
         return typed
     folded = typed.casefold()
-    return next((name for name in names if name.casefold() == folded), None)
+    found = next((name for name in names if name.casefold() == folded), None)
+    if found is not None:
+        return found
+    labelled = [o.value for o in objects if o.label and o.label.casefold() == folded]
+    return labelled[0] if len(labelled) == 1 else None
 
 
 def suggestions(objects: list[FieldOption], typed: str) -> list[str]:

@@ -98,11 +98,14 @@ def object_changed(
         )
         return _rechecked(render(request, "configuration.html", context, block="object_fields"))
     before = form_value(form, "fields_of")
-    chosen = draft.salesforce_object
+    fields = object_fields(ctx.metadata, client, config, draft.salesforce_object)
+    # A label or another casing names the object: the form takes the org's API name.
+    renamed = fields.object_name != draft.salesforce_object and not fields.problem
+    chosen = fields.object_name if renamed else draft.salesforce_object
+    draft = replace(draft, salesforce_object=chosen)
     shown, notice = draft, None
     rows = [row for row in draft.rows if row.name or row.value]
-    fields = object_fields(ctx.metadata, client, config, chosen) if chosen else None
-    if before and chosen and before != chosen and fields is not None and fields.fields:
+    if before and chosen and before != chosen and fields.fields:
         kept, aside = keep_for_object(rows, fields.fields)
         keys = {o.value for o in fields.external_ids}
         external_id = draft.external_id_field if draft.external_id_field in keys else ""
@@ -114,6 +117,8 @@ def object_changed(
         was = replace(draft, salesforce_object=before, rows=tuple(rows))
         part = replace(part, notice=notice, undo=undo_state(was))
     context = fragment_context(config, part=part)
+    if renamed:
+        context.update(upsert=draft, picker=picker(ctx, client, config), restore=True)
     if chosen != UpsertConfig.from_inputs(config.inputs).salesforce_object:
         context["placed"] = PlacedProblems()
     return _rechecked(render(request, "configuration.html", context, block="object_fields"))
