@@ -1,5 +1,6 @@
 // The mapping table's row helpers, driven by the fields' guide the page carries
-// (JSON in <template id="field-guide">, webapp/services/field_guide.py):
+// (JSON in <template id="field-guide">, webapp/services/field_guide.py; keys at their
+// default are left out: no label means the API name, no editor means text):
 //  · under the Field: what the field is ("Last Name · LastName · Text(80) · required");
 //  · under the Value: the editor its type calls for (the picklist's values offered, a date
 //    picker writing Salesforce's yyyy-MM-dd, true/false, a numeric keyboard, a length
@@ -88,7 +89,7 @@
     var tools = row.querySelector(".value-tools");
     if (!name || !value || !meta || !tools) { return; }
     var field = byName.get(name.value.trim().toLowerCase()) || null;
-    var editor = field ? field.editor : "none";
+    var editor = field ? (field.editor || "text") : "none";
     if (row.dataset.editor !== editor || row.dataset.field !== (field ? field.name : "")) {
       row.dataset.editor = editor;
       row.dataset.field = field ? field.name : "";
@@ -118,7 +119,7 @@
     value.removeAttribute("inputmode");
     var help = el("p", "value-help");
     help.id = row.id + "-value-help";
-    var editor = field ? field.editor : "none";
+    var editor = field ? (field.editor || "text") : "none";
     if (editor === "picklist" || editor === "multipicklist") {
       value.setAttribute("list", valueList(field));
       var count = (field.values || []).length;
@@ -219,7 +220,7 @@
     var folded = typed.trim().toLowerCase();
     if (!folded || byName.has(folded)) { return null; }
     var matches = guide.fields.filter(function (field) {
-      return String(field.label).toLowerCase() === folded;
+      return String(field.label || field.name).toLowerCase() === folded;
     });
     return matches.length === 1 ? matches[0].name : null;
   }
