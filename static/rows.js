@@ -136,6 +136,7 @@
     } else if (editor === "date" || editor === "datetime") {
       tools.appendChild(datePicker(row, value, editor));
     }
+    if (editor === "multipicklist") { tools.appendChild(valueChooser(row, value, field)); }
     if (help.textContent) { tools.appendChild(help); }
     if (field && field.length) {
       var counter = el("p", "value-count");
@@ -169,6 +170,53 @@
     wrap.appendChild(label);
     wrap.appendChild(input);
     return wrap;
+  }
+
+  // A multi-select picklist: a box per value, written into the Value joined with ";"
+  // (references and values typed by hand stay where they are).
+  var MAX_BOXES = 200;
+  function valueChooser(row, value, field) {
+    var details = el("details", "value-chooser");
+    details.appendChild(el("summary", "", "Choose values"));
+    var group = el("fieldset", "plain");
+    group.appendChild(el("legend", "visually-hidden", "Values of " + (field.label || field.name)));
+    var values = (field.values || []).slice(0, MAX_BOXES);
+    values.forEach(function (option, i) {
+      var line = el("div", "choice");
+      var box = el("input");
+      box.type = "checkbox";
+      box.id = row.id + "-choice-" + i;
+      box.value = option;
+      var label = el("label", "", option);
+      label.htmlFor = box.id;
+      line.appendChild(box);
+      line.appendChild(label);
+      group.appendChild(line);
+    });
+    if ((field.values || []).length > MAX_BOXES) {
+      group.appendChild(el("p", "muted", "The first " + MAX_BOXES + " values; type the others."));
+    }
+    details.appendChild(group);
+    details.addEventListener("toggle", function () {
+      if (!details.open) { return; }
+      var chosen = value.value.split(";").map(function (part) { return part.trim(); });
+      group.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+        box.checked = chosen.indexOf(box.value) !== -1;
+      });
+    });
+    group.addEventListener("change", function (event) {
+      event.stopPropagation();  // the Value's own change below is what the form hears
+      var offered = values;
+      var kept = value.value.split(";").map(function (part) { return part.trim(); })
+        .filter(function (part) { return part && offered.indexOf(part) === -1; });
+      var ticked = Array.prototype.filter.call(
+        group.querySelectorAll("input[type=checkbox]"), function (box) { return box.checked; }
+      ).map(function (box) { return box.value; });
+      value.value = ticked.concat(kept).join(";");
+      value.dispatchEvent(new Event("input", { bubbles: true }));
+      value.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    return details;
   }
 
   function update(row, value) {

@@ -142,3 +142,18 @@ def test_labels_typed_for_an_object_or_a_field_become_their_api_names(
     field.press("Tab")
     expect(field).to_have_value("LastName")
     expect(row(page, 0)).to_contain_text("Last Name · LastName · Text(80)")
+
+
+def test_a_multi_select_picklist_is_chosen_with_boxes_joined_by_semicolons(
+    page: Page, app: RunningApp
+) -> None:
+    open_configuration(page, app)
+    choose_object(page, "Lead")
+    fill_rows(page, [("Product_Interest__c", "{{input.plan}}")])
+    last = row(page, 0)
+    last.get_by_text("Choose values").click()
+    last.get_by_label("Intent Signals", exact=True).check()
+    last.get_by_label("Data Enrichment", exact=True).check()
+    expect(value_inputs(page).nth(0)).to_have_value("Data Enrichment;Intent Signals;{{input.plan}}")
+    last.get_by_label("Data Enrichment", exact=True).uncheck()
+    expect(value_inputs(page).nth(0)).to_have_value("Intent Signals;{{input.plan}}")
