@@ -1,0 +1,549 @@
+// The field finder: every Field input of the mapping table and the Salesforce object picker
+// become an ARIA 1.2 combobox (editable, list autocomplete, manual selection) over ONE shared
+// listbox popup, moved under whichever input is being worked on. Without this script the
+// inputs keep their native datalists, so nothing is lost.
+//
+// Keys, also said in the visually hidden help each input is described by:
+//   typing opens the list and filters it (label, API name and type; words in any order)
+//   Down / Up move through it (Down opens it; Alt+Down opens it without moving; Alt+Up closes)
+//   Enter chooses the highlighted option, and never submits the form
+//   Escape closes the list (a second Escape leaves the text as typed)
+//   Tab closes the list and keeps the text as typed: nothing is chosen for the user
+//   Alt+1 / Alt+2 / Alt+3 toggle the Required / Unmapped / Custom filters (fields only):
+//     the filter buttons are in the popup for the mouse, but Tab leaves the input, so the
+//     keyboard reaches them with these keys instead.
+(function () {
+  "use strict";
+
+  var SHOWN = 50;  // options drawn at once: enough to scan, few enough to draw per keystroke
+  var OBJECT_ID = "salesforce_object";
+  var LISTBOX_ID = "finder-listbox";
+  var HELP = {
+    fields: "Type to search the fields by label, API name or type, words in any order. " +
+      "Down and Up arrows move through the list, Enter chooses, Escape closes it, and Tab " +
+      "leaves the text as typed. Alt+1 shows only required fields, Alt+2 only fields no " +
+      "other row maps, Alt+3 only custom fields; press again to show all.",
+    objects: "Type to search the objects by label or API name, words in any order. Down " +
+      "and Up arrows move through the list, Enter chooses, Escape closes it, and Tab " +
+      "leaves the text as typed."
+  };
+  var KEYS_HINT = {
+    fields: "↑↓ move · Enter chooses · Esc closes · Alt+1, 2, 3 filter",
+    objects: "↑↓ move · Enter chooses · Esc closes"
+  };
+  // Filters of the list of fields; several pressed at once must all hold.
+  var FILTERS = [
+    { key: "required", text: "Required", digit: "1",
+      keep: function (entry) { return entry.required; } },
+    { key: "unmapped", text: "Unmapped", digit: "2",
+      keep: function (entry, mapped) { return !mapped.has(entry.nameKey); } },
+    { key: "custom", text: "Custom", digit: "3",
+      keep: function (entry) { return entry.custom; } }
+  ];
+
+  // --- what can be found: built once per #field-guide or #sf-objects ----------------------
+
+  function entry(name, label, summary, extra) {
+    label = label || name;
+    var item = {
+      name: name,
+      label: label,
+      summary: summary || "",
+      required: !!extra.required,
+      custom: !!extra.custom,
+      locked: extra.locked || "",
+      nameKey: name.toLowerCase(),
+      labelKey: label.toLowerCase()
+    };
+    item.hay = (label + " " + name + " " + item.summary).toLowerCase();
+    return item;
+  }
+
+  // htmx drops every <script> of a fragment it swaps in (allowScriptTags is off in the page's
+  // htmx config), the JSON guide included: the guide is then taken from the answer itself and
+  // kept with the #sf-fields datalist that arrived with it.
+  var rescuedGuide = null;        // the guide's text in the answer being swapped in
+  var guides = new WeakMap();     // #sf-fields element -> the guide's text that came with it
+  var GUIDE_IN_ANSWER = /<script\b[^>]*\bid="field-guide"[^>]*>([\s\S]*?)<\/script>/;
+
+  // Keyed by the element read: htmx swaps in a new #field-guide with every new object, and
+  // an element that is still the same one needs no second parse.
+  var fieldCatalogue = { source: null, text: null, title: "Fields", entries: [] };
+  var objectCatalogue = { source: null, size: -1, title: "Objects of the connected org", entries: [] };
+
+  function readFieldGuide() {
+    var guide = document.getElementById("field-guide");
+    var list = document.getElementById("sf-fields");
+    var source = guide || list;
+    var text = guide ? guide.textContent : (list && guides.get(list)) || null;
+    if (source === fieldCatalogue.source && text === fieldCatalogue.text) { return fieldCatalogue; }
+    fieldCatalogue = { source: source, text: text, title: "Fields", entries: [] };
+    if (text) {
+      var parsed = null;
+      try { parsed = JSON.parse(text); } catch (ignored) { parsed = null; }
+      if (parsed && Array.isArray(parsed.fields)) {
+        if (parsed.object) { fieldCatalogue.title = "Fields of " + parsed.object; }
+        fieldCatalogue.entries = parsed.fields.filter(function (field) {
+          return field && typeof field.name === "string" && field.name;
+        }).map(function (field) {
+          return entry(field.name, field.label, field.summary, field);
+        });
+      }
+    } else if (list) {
+      // No guide (the fields could not be described): the datalist's names and labels.
+      fieldCatalogue.entries = fromDatalist(list, function (text) {
+        return text.split(" · ")[0];
+      });
+    }
+    return fieldCatalogue;
+  }
+
+  function readObjects() {
+    var list = document.getElementById("sf-objects");
+    var size = list ? list.options.length : -1;
+    if (list === objectCatalogue.source && size === objectCatalogue.size) { return objectCatalogue; }
+    objectCatalogue = {
+      source: list, size: size, title: "Objects of the connected org",
+      entries: list ? fromDatalist(list, function (text) { return text; }) : []
+    };
+    return objectCatalogue;
+  }
+
+  function fromDatalist(list, labelOf) {
+    return Array.prototype.map.call(list.options, function (option) {
+      return entry(option.value, labelOf(option.textContent.trim()), "", {});
+    }).filter(function (item) { return item.name; });
+  }
+
+  // Exact API name or label first, then those starting with what was typed, then the rest
+  // that hold every typed word somewhere; the catalogue's own order within each rank.
+  function search(entries, query, keep) {
+    var whole = query.trim().toLowerCase();
+    var words = whole.split(/\s+/).filter(Boolean);
+    var ranks = [[], [], []];
+    for (var i = 0; i < entries.length; i++) {
+      var item = entries[i];
+      if (keep && !keep(item)) { continue; }
+      var all = true;
+      for (var w = 0; w < words.length && all; w++) { all = item.hay.indexOf(words[w]) !== -1; }
+      if (!all) { continue; }
+      var rank = 2;
+      if (whole && (item.nameKey === whole || item.labelKey === whole)) {
+        rank = 0;
+      } else if (whole && (item.nameKey.startsWith(whole) || item.labelKey.startsWith(whole))) {
+        rank = 1;
+      }
+      ranks[rank].push(item);
+    }
+    return ranks[0].concat(ranks[1], ranks[2]);
+  }
+
+  // --- the popup: built once, parked at the end of the body while closed -------------------
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text) { node.textContent = text; }
+    return node;
+  }
+
+  var popup = element("div", "finder");
+  popup.hidden = true;
+  // The mapping table sits in a polite live region (#object-fields): the list is redrawn on
+  // every keystroke and must not be read out each time.
+  popup.setAttribute("aria-live", "off");
+  var panel = element("div", "finder-panel");
+  var filterBar = element("div", "finder-filters");
+  filterBar.setAttribute("role", "group");
+  filterBar.setAttribute("aria-label", "Show only");
+  filterBar.appendChild(element("span", "finder-filters-label", "Show only")).setAttribute("aria-hidden", "true");
+  var filterButtons = {};
+  FILTERS.forEach(function (filter) {
+    var button = element("button", "button finder-filter", filter.text);
+    button.type = "button";
+    button.tabIndex = -1;  // reached with Alt+digit: Tab leaves the input and closes the list
+    button.setAttribute("aria-pressed", "false");
+    button.setAttribute("aria-keyshortcuts", "Alt+" + filter.digit);
+    button.setAttribute("data-filter", filter.key);
+    filterButtons[filter.key] = button;
+    filterBar.appendChild(button);
+  });
+  var listbox = element("ul", "finder-list");
+  listbox.id = LISTBOX_ID;
+  listbox.setAttribute("role", "listbox");
+  var more = element("p", "finder-more");
+  var keysHint = element("p", "finder-keys");
+  keysHint.setAttribute("aria-hidden", "true");  // the input's description says it in words
+  panel.append(filterBar, listbox, more, keysHint);
+  popup.appendChild(panel);
+
+  function helpText(kind) {
+    var help = element("p", "visually-hidden", HELP[kind]);
+    help.id = "finder-help-" + kind;
+    return help;
+  }
+  document.body.append(helpText("fields"), helpText("objects"), popup);
+
+  var state = {
+    input: null,      // the input the list is open under; null while closed
+    kind: "fields",   // "fields" or "objects"
+    catalogue: null,
+    shown: [],        // the entries drawn, in order
+    active: -1,       // the highlighted one, an index into shown
+    filters: {},      // filter key -> pressed
+    filtersFor: null, // the input the filters were pressed for: a new row starts without
+    mapped: null      // lower-cased names the other rows map
+  };
+
+  // --- enhancing the inputs -----------------------------------------------------------------
+
+  function kindOf(input) {
+    if (!(input instanceof HTMLInputElement) || input.disabled || input.readOnly) { return null; }
+    if (input.classList.contains("field-name")) { return "fields"; }
+    // Without its datalist the picker is read-only, keeping the saved object: nothing to find.
+    if (input.id === OBJECT_ID && document.getElementById("sf-objects")) { return "objects"; }
+    return null;
+  }
+
+  function enhance(input) {
+    var kind = kindOf(input);
+    if (!kind) { return; }
+    // Rows swapped in by htmx come with list="…" again: the native datalist must not pop up
+    // over the finder's list.
+    input.removeAttribute("list");
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", LISTBOX_ID);
+    input.setAttribute("aria-expanded", state.input === input ? "true" : "false");
+    input.setAttribute("autocomplete", "off");
+    var help = "finder-help-" + kind;
+    var described = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    if (described.indexOf(help) === -1) {
+      described.push(help);
+      input.setAttribute("aria-describedby", described.join(" "));
+    }
+  }
+
+  function enhanceAll() {
+    document.querySelectorAll("input.field-name, #" + OBJECT_ID).forEach(enhance);
+  }
+
+  // --- opening, drawing, moving, choosing ---------------------------------------------------
+
+  function mappedElsewhere(input) {
+    var names = new Set();
+    document.querySelectorAll("input.field-name").forEach(function (other) {
+      var name = other.value.trim().toLowerCase();
+      if (other !== input && name) { names.add(name); }
+    });
+    return names;
+  }
+
+  function keepEntry() {
+    var pressed = FILTERS.filter(function (filter) { return state.filters[filter.key]; });
+    if (!pressed.length) { return null; }
+    var mapped = state.mapped;
+    return function (item) {
+      return pressed.every(function (filter) { return filter.keep(item, mapped); });
+    };
+  }
+
+  function optionFor(item, index, total) {
+    var option = element("li", "finder-option");
+    option.id = "finder-option-" + index;
+    option.setAttribute("role", "option");
+    option.setAttribute("aria-selected", "false");
+    option.setAttribute("aria-posinset", String(index + 1));
+    option.setAttribute("aria-setsize", String(total));
+    var parts = [["finder-label", item.label], ["finder-name", item.name]];
+    if (item.summary) { parts.push(["finder-type", item.summary]); }
+    if (item.required && !item.locked) { parts.push(["finder-required", "required"]); }
+    if (item.locked) {
+      parts.push(["finder-locked", item.locked]);
+      option.setAttribute("aria-disabled", "true");
+    }
+    parts.forEach(function (part, i) {
+      if (i) { option.appendChild(element("span", "finder-sep", " · ")); }
+      option.appendChild(element("span", part[0], part[1]));
+    });
+    return option;
+  }
+
+  function render() {
+    var matches = search(state.catalogue.entries, state.input.value, keepEntry());
+    state.shown = matches.slice(0, SHOWN);
+    state.active = -1;
+    state.input.removeAttribute("aria-activedescendant");
+    var options = document.createDocumentFragment();
+    state.shown.forEach(function (item, i) { options.appendChild(optionFor(item, i, matches.length)); });
+    listbox.replaceChildren(options);
+    listbox.scrollTop = 0;
+    var filtered = keepEntry() ? " with these filters" : "";
+    if (!matches.length) {
+      more.textContent = "No " + (state.kind === "fields" ? "field" : "object") + " matches" + filtered + ".";
+    } else if (matches.length > state.shown.length) {
+      more.textContent = (matches.length - state.shown.length) + " more: keep typing";
+    } else {
+      more.textContent = "";
+    }
+  }
+
+  function showFilters() {
+    FILTERS.forEach(function (filter) {
+      filterButtons[filter.key].setAttribute("aria-pressed", state.filters[filter.key] ? "true" : "false");
+    });
+  }
+
+  // Below the input, or above it when the window (less the sticky Save/Push bar) has no room
+  // below and more above. Decided once per opening, so the list does not jump while typing.
+  function place(input) {
+    popup.classList.remove("finder-up");
+    input.after(popup);
+    popup.hidden = false;
+    var box = input.getBoundingClientRect();
+    var height = panel.getBoundingClientRect().height;
+    var floor = window.innerHeight;
+    var bar = document.getElementById("push-controls");
+    if (bar && !input.closest("#push-controls")) {
+      floor = Math.min(floor, bar.getBoundingClientRect().top);
+    }
+    if (box.bottom + height > floor && box.top - height > 0) {
+      popup.classList.add("finder-up");
+      input.before(popup);
+    }
+  }
+
+  function open(input, highlightAt) {
+    var kind = kindOf(input);
+    if (!kind) { return; }
+    enhance(input);
+    if (state.input && state.input !== input) { close(); }
+    var opening = state.input !== input;
+    state.input = input;
+    state.kind = kind;
+    state.catalogue = kind === "fields" ? readFieldGuide() : readObjects();
+    if (state.filtersFor !== input) {
+      state.filters = {};
+      state.filtersFor = input;
+    }
+    state.mapped = kind === "fields" ? mappedElsewhere(input) : new Set();
+    filterBar.hidden = kind !== "fields";
+    showFilters();
+    keysHint.textContent = KEYS_HINT[kind];
+    listbox.setAttribute("aria-label", state.catalogue.title);
+    input.setAttribute("aria-expanded", "true");
+    render();
+    if (opening) { place(input); }
+    if (highlightAt === "first") { highlight(0); }
+    if (highlightAt === "last") { highlight(state.shown.length - 1); }
+  }
+
+  function close() {
+    var input = state.input;
+    if (!input) { return; }
+    state.input = null;
+    state.shown = [];
+    state.active = -1;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+    popup.hidden = true;
+    listbox.replaceChildren();
+    document.body.appendChild(popup);  // never inside a part htmx is about to swap out
+  }
+
+  function highlight(index) {
+    var options = listbox.children;
+    if (options[state.active]) { options[state.active].setAttribute("aria-selected", "false"); }
+    state.active = index >= 0 && index < options.length ? index : -1;
+    if (state.active < 0) {
+      state.input.removeAttribute("aria-activedescendant");
+      return;
+    }
+    var option = options[state.active];
+    option.setAttribute("aria-selected", "true");
+    state.input.setAttribute("aria-activedescendant", option.id);
+    // Scroll the list (not the page) just enough to show the option.
+    var top = option.offsetTop;
+    var bottom = top + option.offsetHeight;
+    if (top < listbox.scrollTop) {
+      listbox.scrollTop = top;
+    } else if (bottom > listbox.scrollTop + listbox.clientHeight) {
+      listbox.scrollTop = bottom - listbox.clientHeight;
+    }
+  }
+
+  function move(step, wrap) {
+    var count = state.shown.length;
+    if (!count) { return; }
+    var next;
+    if (state.active < 0) {
+      next = step > 0 ? 0 : count - 1;
+    } else if (wrap) {
+      next = (state.active + step + count) % count;
+    } else {
+      next = Math.max(0, Math.min(count - 1, state.active + step));
+    }
+    highlight(next);
+  }
+
+  // The value is the API name; `input` and `change` bubble as if typed, so the pre-flight
+  // check, the row helpers and htmx (the object picker loads its fields on change) react.
+  function choose(index) {
+    var item = state.shown[index];
+    if (!item || item.locked) { return; }  // a locked field is listed to say why, not to pick
+    var input = state.input;
+    close();
+    input.value = item.name;
+    input.setSelectionRange(item.name.length, item.name.length);
+    announced.set(input, item.name);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  // Chromium still fires its own `change` when the input is left, as a value set by a script
+  // does not reset what it compares against: for the object picker that would load the same
+  // fields twice. That duplicate is stopped (in the capture phase, before htmx hears it)
+  // unless the text changed since it was chosen.
+  var announced = new WeakMap();  // input -> the value its last `change` announced
+  window.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!event.isTrusted || !announced.has(input)) { return; }
+    var value = announced.get(input);
+    announced.delete(input);
+    if (input.value === value) { event.stopImmediatePropagation(); }
+  }, true);
+
+  function toggleFilter(key) {
+    state.filters[key] = !state.filters[key];
+    showFilters();
+    render();
+  }
+
+  // --- events, delegated: rows come and go with htmx ----------------------------------------
+
+  document.addEventListener("focusin", function (event) { enhance(event.target); });
+
+  document.addEventListener("focusout", function (event) {
+    if (state.input && event.target === state.input) { close(); }
+  });
+
+  // Only the user's own typing opens the list: a value set by a script (this one when
+  // choosing, the row helpers, htmx) must not pop it up.
+  document.addEventListener("input", function (event) {
+    if (!event.isTrusted || !kindOf(event.target)) { return; }
+    announced.delete(event.target);  // typed since: the browser's own `change` is news again
+    open(event.target);
+  });
+
+  function digitOf(event) {
+    var match = /^Digit([1-3])$/.exec(event.code || "") || /^([1-3])$/.exec(event.key || "");
+    return match ? match[1] : null;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var input = event.target;
+    var kind = kindOf(input);
+    if (!kind || event.isComposing) { return; }
+    var isOpen = state.input === input;
+    switch (event.key) {
+      case "ArrowDown":
+        event.preventDefault();
+        if (!isOpen) {
+          open(input, event.altKey ? null : "first");
+        } else if (!event.altKey) {
+          move(1, true);
+        }
+        return;
+      case "ArrowUp":
+        event.preventDefault();
+        if (isOpen && event.altKey) {
+          close();
+        } else if (!isOpen) {
+          open(input, "last");
+        } else {
+          move(-1, true);
+        }
+        return;
+      case "PageDown":
+      case "PageUp":
+        if (isOpen) {
+          event.preventDefault();
+          move(event.key === "PageDown" ? 10 : -10, false);
+        }
+        return;
+      case "Enter":
+        event.preventDefault();  // a finder never submits the form
+        if (isOpen && state.active >= 0) {
+          choose(state.active);
+        } else if (isOpen) {
+          close();
+        }
+        return;
+      case "Escape":
+        if (isOpen) {
+          event.preventDefault();
+          close();
+        }
+        return;
+      case "Tab":
+        if (isOpen) { close(); }  // and the focus moves on, the text as typed
+        return;
+      case "Home":
+      case "End":
+      case "ArrowLeft":
+      case "ArrowRight":
+        if (isOpen) { highlight(-1); }  // back to editing the text
+        return;
+    }
+    var digit = event.altKey && !event.ctrlKey && !event.metaKey ? digitOf(event) : null;
+    if (digit && kind === "fields") {
+      event.preventDefault();
+      if (!isOpen) { open(input); }
+      toggleFilter(FILTERS[Number(digit) - 1].key);
+    }
+  });
+
+  // The popup never takes the focus: a press on it would blur the input and close it.
+  popup.addEventListener("mousedown", function (event) { event.preventDefault(); });
+
+  popup.addEventListener("click", function (event) {
+    if (!state.input) { return; }
+    var button = event.target.closest("button[data-filter]");
+    if (button) {
+      toggleFilter(button.getAttribute("data-filter"));
+      return;
+    }
+    var option = event.target.closest("[role=option]");
+    if (option) { choose(Array.prototype.indexOf.call(listbox.children, option)); }
+  });
+
+  // After every swap: enhance the new rows, and read a new guide or object list now, so the
+  // first keystroke finds them ready. A list left open under an input that is gone closes.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    if (!detail.target || detail.target.id !== "object-fields" || !detail.xhr) { return; }
+    var match = GUIDE_IN_ANSWER.exec(detail.xhr.responseText || "");
+    rescuedGuide = match ? match[1] : null;
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    if (target && target.id === "object-fields") {
+      var list = document.getElementById("sf-fields");
+      if (list && rescuedGuide) { guides.set(list, rescuedGuide); }
+      rescuedGuide = null;
+    }
+    enhanceAll();
+    var fields = fieldCatalogue;
+    var objects = objectCatalogue;
+    readFieldGuide();
+    readObjects();
+    if (state.input && !state.input.isConnected) {
+      close();
+    } else if (state.input && (fields !== fieldCatalogue || objects !== objectCatalogue)) {
+      open(state.input);
+    }
+  });
+
+  enhanceAll();
+})();
