@@ -74,7 +74,7 @@ EVALUATED = [
 ]
 
 # The app's only scripts; anything else that could run or load was smuggled in by a payload.
-APP_SCRIPTS = ["/static/vendor/htmx-2.0.11.min.js", "/static/app.js"]
+APP_SCRIPTS = ["/static/vendor/htmx-2.0.11.min.js", "/static/app.js", "/static/finder.js"]
 INJECTED = ", ".join(
     (
         "script:not([src])",
