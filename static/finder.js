@@ -6,7 +6,8 @@
 // Keys, also said in the visually hidden help each input is described by:
 //   typing opens the list and filters it (label, API name and type; words in any order)
 //   Down / Up move through it (Down opens it; Alt+Down opens it without moving; Alt+Up closes)
-//   Enter chooses the highlighted option, and never submits the form
+//   Enter chooses the highlighted option (with none, it closes the list and commits the text
+//     as typed, as Enter in a text box does); it never submits the form
 //   Escape closes the list (a second Escape leaves the text as typed)
 //   Tab closes the list and keeps the text as typed: nothing is chosen for the user
 //   Alt+1 / Alt+2 / Alt+3 toggle the Required / Unmapped / Custom filters (fields only):
@@ -198,7 +199,9 @@
   // --- enhancing the inputs -----------------------------------------------------------------
 
   function kindOf(input) {
-    if (!(input instanceof HTMLInputElement) || input.disabled || input.readOnly) { return null; }
+    if (!(input instanceof HTMLInputElement) || input.readOnly || input.matches(":disabled")) {
+      return null;  // a viewer's form is a disabled fieldset: nothing to choose there
+    }
     if (input.classList.contains("field-name")) { return "fields"; }
     // Without its datalist the picker is read-only, keeping the saved object: nothing to find.
     if (input.id === OBJECT_ID && document.getElementById("sf-objects")) { return "objects"; }
@@ -317,11 +320,13 @@
     var kind = kindOf(input);
     if (!kind) { return; }
     enhance(input);
+    var catalogue = kind === "fields" ? readFieldGuide() : readObjects();
+    if (!catalogue.entries.length) { return; }  // nothing known to find: the text is all
     if (state.input && state.input !== input) { close(); }
     var opening = state.input !== input;
     state.input = input;
     state.kind = kind;
-    state.catalogue = kind === "fields" ? readFieldGuide() : readObjects();
+    state.catalogue = catalogue;
     if (state.filtersFor !== input) {
       state.filters = {};
       state.filtersFor = input;
@@ -395,8 +400,14 @@
     close();
     input.value = item.name;
     input.setSelectionRange(item.name.length, item.name.length);
-    announced.set(input, item.name);
     input.dispatchEvent(new Event("input", { bubbles: true }));
+    commit(input);
+  }
+
+  // `change` now, as leaving the input would send it. Enter in a text box commits its text
+  // too, but the finder keeps Enter from the browser (it must never submit the form).
+  function commit(input) {
+    announced.set(input, input.value);
     input.dispatchEvent(new Event("change", { bubbles: true }));
   }
 
@@ -405,12 +416,19 @@
   // fields twice. That duplicate is stopped (in the capture phase, before htmx hears it)
   // unless the text changed since it was chosen.
   var announced = new WeakMap();  // input -> the value its last `change` announced
+  var committed = new WeakMap();  // input -> its value when focused or last changed
   window.addEventListener("change", function (event) {
     var input = event.target;
-    if (!event.isTrusted || !announced.has(input)) { return; }
-    var value = announced.get(input);
-    announced.delete(input);
-    if (input.value === value) { event.stopImmediatePropagation(); }
+    if (!(input instanceof HTMLInputElement)) { return; }
+    if (event.isTrusted && announced.has(input)) {
+      var value = announced.get(input);
+      announced.delete(input);
+      if (input.value === value) {
+        event.stopImmediatePropagation();
+        return;
+      }
+    }
+    committed.set(input, input.value);
   }, true);
 
   function toggleFilter(key) {
@@ -421,7 +439,10 @@
 
   // --- events, delegated: rows come and go with htmx ----------------------------------------
 
-  document.addEventListener("focusin", function (event) { enhance(event.target); });
+  document.addEventListener("focusin", function (event) {
+    enhance(event.target);
+    if (kindOf(event.target)) { committed.set(event.target, event.target.value); }
+  });
 
   document.addEventListener("focusout", function (event) {
     if (state.input && event.target === state.input) { close(); }
@@ -475,9 +496,10 @@
         event.preventDefault();  // a finder never submits the form
         if (isOpen && state.active >= 0) {
           choose(state.active);
-        } else if (isOpen) {
-          close();
+          return;
         }
+        close();
+        if (committed.has(input) && committed.get(input) !== input.value) { commit(input); }
         return;
       case "Escape":
         if (isOpen) {
@@ -541,7 +563,9 @@
     if (state.input && !state.input.isConnected) {
       close();
     } else if (state.input && (fields !== fieldCatalogue || objects !== objectCatalogue)) {
-      open(state.input);
+      var input = state.input;
+      close();
+      open(input);  // the same text, searched in what is now known
     }
   });
 

@@ -48,6 +48,8 @@ def test_an_object_and_one_of_900_account_fields_are_found_and_chosen_with_the_k
     page: Page, start_app: AppFactory
 ) -> None:
     app = start_app(sandbox={"org": "large"})
+    loads: list[str] = []  # the object's fields are loaded once per choice, not again on blur
+    page.on("request", lambda r: loads.append(r.url) if "/object-fields" in r.url else None)
     open_configuration(page, app)
     picker = page.get_by_role("combobox", name="Salesforce object")
     expect(picker).to_have_attribute("aria-expanded", "false")
@@ -76,6 +78,7 @@ def test_an_object_and_one_of_900_account_fields_are_found_and_chosen_with_the_k
     expect(external_id(page)).to_have_value("ERP_Customer_Number__c")
     checks = page.get_by_role("region", name="Ready to push?")
     expect(checks).to_contain_text("No row maps the External ID field ERP Customer Number")
+    assert len(loads) == 1, loads
 
     # A new row's Field: part of a label, ArrowDown, Enter.
     tab_to(page, page.get_by_role("button", name="Add field"))
@@ -219,3 +222,13 @@ def test_a_typed_api_name_is_kept_as_typed_when_tab_leaves_the_input(
     expect(options(fields).first).to_have_text(re.compile(r"^Birthdate · Birthdate"))
     page.keyboard.press("Tab")
     expect(field).to_have_value("Birth")
+
+    # Enter with nothing highlighted takes the text as typed, as leaving the box does.
+    picker = page.get_by_role("combobox", name="Salesforce object")
+    tab_to(page, picker)
+    page.keyboard.press("Control+a")
+    page.keyboard.type("Lead")
+    expect(page.get_by_role("listbox", name="Objects of the connected org")).to_be_visible()
+    page.keyboard.press("Enter")
+    fields_loaded_for(page, "Lead")
+    expect(picker).to_have_value("Lead")
