@@ -70,7 +70,9 @@
   // Keyed by the element read: htmx swaps in a new #field-guide with every new object, and
   // an element that is still the same one needs no second parse.
   var fieldCatalogue = { source: null, text: null, title: "Fields", entries: [] };
-  var objectCatalogue = { source: null, size: -1, title: "Objects of the connected org", entries: [] };
+  // Not "Salesforce objects": a label holding "Salesforce object" would name the input too.
+  var OBJECTS_TITLE = "Objects of the connected org";
+  var objectCatalogue = { source: null, size: -1, title: OBJECTS_TITLE, entries: [] };
 
   function readFieldGuide() {
     var guide = document.getElementById("field-guide");
@@ -102,9 +104,11 @@
   function readObjects() {
     var list = document.getElementById("sf-objects");
     var size = list ? list.options.length : -1;
-    if (list === objectCatalogue.source && size === objectCatalogue.size) { return objectCatalogue; }
+    if (list === objectCatalogue.source && size === objectCatalogue.size) {
+      return objectCatalogue;
+    }
     objectCatalogue = {
-      source: list, size: size, title: "Objects of the connected org",
+      source: list, size: size, title: OBJECTS_TITLE,
       entries: list ? fromDatalist(list, function (text) { return text; }) : []
     };
     return objectCatalogue;
@@ -157,7 +161,9 @@
   var filterBar = element("div", "finder-filters");
   filterBar.setAttribute("role", "group");
   filterBar.setAttribute("aria-label", "Show only");
-  filterBar.appendChild(element("span", "finder-filters-label", "Show only")).setAttribute("aria-hidden", "true");
+  var filterLabel = element("span", "finder-filters-label", "Show only");
+  filterLabel.setAttribute("aria-hidden", "true");  // the group is named so already
+  filterBar.appendChild(filterLabel);
   var filterButtons = {};
   FILTERS.forEach(function (filter) {
     var button = element("button", "button finder-filter", filter.text);
@@ -278,12 +284,14 @@
     state.active = -1;
     state.input.removeAttribute("aria-activedescendant");
     var options = document.createDocumentFragment();
-    state.shown.forEach(function (item, i) { options.appendChild(optionFor(item, i, matches.length)); });
+    state.shown.forEach(function (item, i) {
+      options.appendChild(optionFor(item, i, matches.length));
+    });
     listbox.replaceChildren(options);
     listbox.scrollTop = 0;
-    var filtered = keepEntry() ? " with these filters" : "";
     if (!matches.length) {
-      more.textContent = "No " + (state.kind === "fields" ? "field" : "object") + " matches" + filtered + ".";
+      more.textContent = "No " + (state.kind === "fields" ? "field" : "object") + " matches" +
+        (keepEntry() ? " with these filters." : ".");
     } else if (matches.length > state.shown.length) {
       more.textContent = (matches.length - state.shown.length) + " more: keep typing";
     } else {
@@ -293,7 +301,8 @@
 
   function showFilters() {
     FILTERS.forEach(function (filter) {
-      filterButtons[filter.key].setAttribute("aria-pressed", state.filters[filter.key] ? "true" : "false");
+      var pressed = state.filters[filter.key] ? "true" : "false";
+      filterButtons[filter.key].setAttribute("aria-pressed", pressed);
     });
   }
 
@@ -456,73 +465,81 @@
     open(event.target);
   });
 
-  function digitOf(event) {
+  // What each key does in a finder's input, given whether its list is open; true when the
+  // browser must not do its own thing with the key.
+  var KEYS = {
+    ArrowDown: function (input, isOpen, event) {
+      if (!isOpen) {
+        open(input, event.altKey ? null : "first");
+      } else if (!event.altKey) {
+        move(1, true);
+      }
+      return true;
+    },
+    ArrowUp: function (input, isOpen, event) {
+      if (!isOpen) {
+        open(input, "last");
+      } else if (event.altKey) {
+        close();
+      } else {
+        move(-1, true);
+      }
+      return true;
+    },
+    PageDown: function (input, isOpen) {
+      if (isOpen) { move(10, false); }
+      return isOpen;
+    },
+    PageUp: function (input, isOpen) {
+      if (isOpen) { move(-10, false); }
+      return isOpen;
+    },
+    Enter: function (input, isOpen) {
+      if (isOpen && state.active >= 0) {
+        choose(state.active);
+      } else {
+        close();
+        if (committed.has(input) && committed.get(input) !== input.value) { commit(input); }
+      }
+      return true;  // a finder never submits the form
+    },
+    Escape: function (input, isOpen) {
+      close();  // a second Escape does nothing: the text stays as typed
+      return isOpen;
+    },
+    Tab: function () {
+      close();  // and the focus moves on, the text as typed
+      return false;
+    },
+    Home: editText,
+    End: editText,
+    ArrowLeft: editText,
+    ArrowRight: editText
+  };
+
+  function editText(input, isOpen) {
+    if (isOpen) { highlight(-1); }  // visual focus back on the text being edited
+    return false;
+  }
+
+  // Alt+1, 2, 3 in a Field input toggle the filters, opening the list if need be. The key's
+  // code is read too: on a Mac, Option+1 types "¡".
+  function filterKey(input, isOpen, event) {
     var match = /^Digit([1-3])$/.exec(event.code || "") || /^([1-3])$/.exec(event.key || "");
-    return match ? match[1] : null;
+    var plainAlt = event.altKey && !event.ctrlKey && !event.metaKey;
+    if (!match || !plainAlt || kindOf(input) !== "fields") { return false; }
+    if (!isOpen) { open(input); }
+    if (state.input === input) { toggleFilter(FILTERS[Number(match[1]) - 1].key); }
+    return true;
   }
 
   document.addEventListener("keydown", function (event) {
     var input = event.target;
-    var kind = kindOf(input);
-    if (!kind || event.isComposing) { return; }
+    if (!kindOf(input) || event.isComposing) { return; }
     var isOpen = state.input === input;
-    switch (event.key) {
-      case "ArrowDown":
-        event.preventDefault();
-        if (!isOpen) {
-          open(input, event.altKey ? null : "first");
-        } else if (!event.altKey) {
-          move(1, true);
-        }
-        return;
-      case "ArrowUp":
-        event.preventDefault();
-        if (isOpen && event.altKey) {
-          close();
-        } else if (!isOpen) {
-          open(input, "last");
-        } else {
-          move(-1, true);
-        }
-        return;
-      case "PageDown":
-      case "PageUp":
-        if (isOpen) {
-          event.preventDefault();
-          move(event.key === "PageDown" ? 10 : -10, false);
-        }
-        return;
-      case "Enter":
-        event.preventDefault();  // a finder never submits the form
-        if (isOpen && state.active >= 0) {
-          choose(state.active);
-          return;
-        }
-        close();
-        if (committed.has(input) && committed.get(input) !== input.value) { commit(input); }
-        return;
-      case "Escape":
-        if (isOpen) {
-          event.preventDefault();
-          close();
-        }
-        return;
-      case "Tab":
-        if (isOpen) { close(); }  // and the focus moves on, the text as typed
-        return;
-      case "Home":
-      case "End":
-      case "ArrowLeft":
-      case "ArrowRight":
-        if (isOpen) { highlight(-1); }  // back to editing the text
-        return;
-    }
-    var digit = event.altKey && !event.ctrlKey && !event.metaKey ? digitOf(event) : null;
-    if (digit && kind === "fields") {
-      event.preventDefault();
-      if (!isOpen) { open(input); }
-      toggleFilter(FILTERS[Number(digit) - 1].key);
-    }
+    var known = Object.prototype.hasOwnProperty.call(KEYS, event.key);
+    var handle = known ? KEYS[event.key] : filterKey;
+    if (handle(input, isOpen, event)) { event.preventDefault(); }
   });
 
   // The popup never takes the focus: a press on it would blur the input and close it.
@@ -539,8 +556,6 @@
     if (option) { choose(Array.prototype.indexOf.call(listbox.children, option)); }
   });
 
-  // After every swap: enhance the new rows, and read a new guide or object list now, so the
-  // first keystroke finds them ready. A list left open under an input that is gone closes.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var detail = event.detail;
     if (!detail.target || detail.target.id !== "object-fields" || !detail.xhr) { return; }
@@ -548,6 +563,8 @@
     rescuedGuide = match ? match[1] : null;
   });
 
+  // After every swap: enhance the new rows, and read a new guide or object list now, so the
+  // first keystroke finds them ready. A list left open under an input that is gone closes.
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target;
     if (target && target.id === "object-fields") {
