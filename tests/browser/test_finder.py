@@ -64,6 +64,7 @@ def test_an_object_and_one_of_900_account_fields_are_found_and_chosen_with_the_k
     for _ in range(option_texts(objects).index("Invoice Line · Invoice_Line__c") + 1):
         page.keyboard.press("ArrowDown")
     highlighted_is(picker, invoice_line)
+    snapshot(page, "finder-objects")
     page.keyboard.press("Enter")
     expect(picker).to_have_value("Invoice_Line__c")  # the label found it; the API name is kept
     fields_loaded_for(page, "Invoice_Line__c")
