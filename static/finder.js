@@ -78,7 +78,8 @@
     var guide = document.getElementById("field-guide");
     var list = document.getElementById("sf-fields");
     var source = guide || list;
-    var text = guide ? guide.textContent : (list && guides.get(list)) || null;
+    // (A <template> holding the JSON would keep it through htmx: its text is in .content.)
+    var text = guide ? (guide.content || guide).textContent : (list && guides.get(list)) || null;
     if (source === fieldCatalogue.source && text === fieldCatalogue.text) { return fieldCatalogue; }
     fieldCatalogue = { source: source, text: text, title: "Fields", entries: [] };
     if (text) {
