@@ -262,25 +262,10 @@
     var row = event.target.closest ? event.target.closest("fieldset.field-row") : null;
     if (row && event.target.matches("input.field-name, input.field-value")) { refresh(row); }
   });
-  // A field named by its label ("Last Name") becomes its API name (LastName) when the box is
-  // left: Floqer takes API names only. A label two fields share is left for the check to ask.
-  function apiName(typed) {
-    var folded = typed.trim().toLowerCase();
-    if (!folded || byName.has(folded)) { return null; }
-    var matches = guide.fields.filter(function (field) {
-      return String(field.label || field.name).toLowerCase() === folded;
-    });
-    return matches.length === 1 ? matches[0].name : null;
-  }
-
-  // In the capture phase: before the pre-flight check (listening on the form) reads the box.
   document.addEventListener("change", function (event) {
     var row = event.target.closest ? event.target.closest("fieldset.field-row") : null;
-    if (!row || !event.target.matches("input.field-name")) { return; }
-    var name = apiName(event.target.value);
-    if (name) { event.target.value = name; }
-    refresh(row);
-  }, true);
+    if (row && event.target.matches("input.field-name")) { refresh(row); }
+  });
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target;
     if (!(target instanceof HTMLElement)) { return; }

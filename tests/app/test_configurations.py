@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 from bs4 import Tag
 
@@ -55,8 +57,9 @@ def test_fields_fragment_offers_one_shared_field_list_and_the_upstream_reference
     page = soup(fragment(web, config, "object-fields", salesforce_object="Lead"))
     keys = [o["value"] for o in page.select("select[name=salesforce_external_id_field] option")]
     assert keys == ["", "Email", "Floqer_Id__c"]
-    assert len(page.find_all("datalist", id="sf-fields")) == 1
-    assert len(page.select("datalist#sf-fields option")) == 58
+    guides = page.find_all("template", id="field-guide")
+    assert len(guides) == 1
+    assert len(json.loads(guides[0].decode_contents())["fields"]) == 58
     tokens = [str(o["value"]) for o in page.select("datalist#floqer-tokens option")]
     assert "{{input.email}}" in tokens
     assert any(t.endswith(".industry}}") for t in tokens)
