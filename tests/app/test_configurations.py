@@ -56,7 +56,7 @@ def test_fields_fragment_offers_one_shared_field_list_and_the_upstream_reference
     keys = [o["value"] for o in page.select("select[name=salesforce_external_id_field] option")]
     assert keys == ["", "Email", "Floqer_Id__c"]
     assert len(page.find_all("datalist", id="sf-fields")) == 1
-    assert len(page.select("datalist#sf-fields option")) == 58
+    assert len(page.select("datalist#sf-fields option")) == 59  # Lead_Grade__c included
     tokens = [str(o["value"]) for o in page.select("datalist#floqer-tokens option")]
     assert "{{input.email}}" in tokens
     assert any(t.endswith(".industry}}") for t in tokens)
