@@ -22,6 +22,7 @@ from tests.app.flows import add_connection, configuration_id, form_fields
 from tests.browser.conftest import field_rows
 from tests.conftest import AppFactory, RunningApp
 from tests.support import Servers, launch_app
+from tests.unit.test_preflight_default_org import emitted_codes
 from webapp.sandbox.floqer.seed import stable_id
 from webapp.sandbox.sfdc.ids import make_id
 from webapp.sandbox.sfdc.orgs.default import MARCUS_ID
@@ -38,6 +39,7 @@ LEAD = (
 NOT_UNIQUE = 1
 KEYS = itertools.count(1)
 INBOUND_ID = stable_id("inbound")  # "Inbound leads → Salesforce"
+ENRICH_ID = stable_id("inbound", "main", "Enrich company")  # its first step
 
 
 @dataclass(frozen=True)
@@ -262,7 +264,9 @@ def configure_new_step(web: httpx.Client, connection: int) -> int:
     step" on it: a step has one configuration, and every test here needs its own."""
     # The seeded workflow's id is derived from its name; its main sheet's id is the same.
     sheet = f"/connections/{connection}/workflows/{INBOUND_ID}/sheets/{INBOUND_ID}/steps"
-    added = web.post(sheet, data={"after": ""})
+    # Right after "Enrich company": the earlier tests' steps then run after this one, so its
+    # upstream (the tokens its page offers and checks) stays the same in every test.
+    added = web.post(sheet, data={"after": ENRICH_ID})
     step = added.headers["location"].rsplit("#step-", 1)[-1]
     return configuration_id(web.post(f"{sheet}/{step}/configure"))
 
@@ -309,3 +313,7 @@ def test_a_field_retyped_since_the_version_was_saved_is_drift(
     expect(checks).to_contain_text("Nothing Salesforce would refuse on every row")
     push = page.get_by_role("button", name=f"Push to Floqer · {NOT_UNIQUE + 1} warnings")
     expect(push).to_be_enabled()
+
+
+def test_every_rule_code_the_check_emits_has_a_browser_case_here() -> None:
+    assert {rule.code for rule in RULES} | {"drift"} == emitted_codes()
