@@ -59,7 +59,7 @@ def test_fields_fragment_offers_one_shared_field_list_and_the_upstream_reference
     assert keys == ["", "Email", "Floqer_Id__c"]
     guides = page.find_all("template", id="field-guide")
     assert len(guides) == 1
-    assert len(json.loads(guides[0].decode_contents())["fields"]) == 58
+    assert len(json.loads(guides[0].decode_contents())["fields"]) == 59  # Lead_Grade__c included
     tokens = [str(o["value"]) for o in page.select("datalist#floqer-tokens option")]
     assert "{{input.email}}" in tokens
     assert any(t.endswith(".industry}}") for t in tokens)

@@ -115,12 +115,19 @@ class Org:
 
     def _coerced(self, obj: SObject, request: UpsertRequest) -> dict[str, Any]:
         values: dict[str, Any] = {}
+        seen: set[str] = set()
         for name, raw in request.values:
             f = obj.field(name)
             if f is None:
                 raise SalesforceError(
                     "INVALID_FIELD", f"No such column '{name}' on sobject of type {obj.name}"
                 )
+            if f.name in seen:
+                # Salesforce's JSON parser refuses a record that names one field twice.
+                raise SalesforceError(
+                    "JSON_PARSER_ERROR", f"Duplicate field selected: {f.name}", (f.name,)
+                )
+            seen.add(f.name)
             if is_empty(raw):
                 if not request.ignore_empty_values:
                     values[f.name] = None

@@ -51,11 +51,15 @@ def coerce(f: Field, value: Any) -> Any:
             raise _wrong(f, "MALFORMED_ID", f"{f.label}: id value of incorrect type: {text}")
         return text
     if kind == "multipicklist":
-        return _multipicklist(f, text)
+        return _too_long(f, _multipicklist(f, text))
     if kind == "picklist":
         _restricted(f, [text])
     if kind == "email" and not _EMAIL.match(text):
         raise _wrong(f, "INVALID_EMAIL_ADDRESS", f"{f.label}: invalid email address: {text}")
+    return _too_long(f, text)
+
+
+def _too_long(f: Field, text: str) -> str:
     if f.length and len(text) > f.length:
         raise _wrong(
             f,

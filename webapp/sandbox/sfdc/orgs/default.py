@@ -4,6 +4,53 @@ Standard objects carry the fields, labels, types, lengths and flags a real descr
 returns (Account 68 standard fields, Contact 59, Lead 54), plus the custom fields and
 custom objects an admin of a Floqer customer would have added. Key prefixes are the
 real ones. Ids are built with `make_id`, numbered from 1 per object.
+
+Every rule of the pre-flight check (webapp/preflight) has something here to catch, and the
+org refuses what the check calls an error (tests/unit/test_preflight_default_org.py runs
+each, with Salesforce's answer in brackets). (W): a warning.
+
+| rule code | what in this org triggers it |
+| --- | --- |
+| no_object | no object chosen (nothing of the org) |
+| unknown_object | an object the org lacks, e.g. "Leads" (INVALID_TYPE) |
+| no_external_id | no External ID field chosen; Case has none to choose |
+| not_external_id | Account.Website, or any Case field (INVALID_FIELD) |
+| external_id_not_unique (W) | Account.Domain__c: External ID, not unique; two seeded Accounts |
+|                            | share initech.example (MULTIPLE_CHOICES) |
+| external_id_not_mapped | Account.Domain__c chosen but not mapped (MISSING_EXTERNAL_ID) |
+| required_missing | Account.Name; Lead.LastName, Company; Opportunity.Name, StageName, |
+|                  | CloseDate; Product_Usage_Event__c.Subscription__c (REQUIRED_FIELD_MISSING) |
+| no_field | a row without a field name |
+| unknown_field | a name the object lacks; the label "Employees" for NumberOfEmployees |
+| duplicate_field | one field on two rows (JSON_PARSER_ERROR) |
+| read_only | formula Account.Health_Score__c, Lead.Lead_Grade__c; auto-number |
+|           | Account.Account_Key__c; system Account.CreatedDate; compound |
+|           | Account.BillingAddress, Lead.Name (INVALID_FIELD_FOR_INSERT_UPDATE) |
+| insert_only (W) | Product_Usage_Event__c.Subscription__c, master-detail without |
+|                 | reparenting (INVALID_FIELD_FOR_INSERT_UPDATE on an update) |
+| update_only (W) | Account.IsPartner (INVALID_FIELD_FOR_INSERT_UPDATE on an insert) |
+| not_a_number | int Account.NumberOfEmployees; double Lead.Lead_Score__c; currency |
+|              | Account.ARR__c; percent Opportunity.Probability (INVALID_TYPE_ON_FIELD_IN_RECORD) |
+| number_out_of_range | Account.NumberOfEmployees (8 digits), Lead.Lead_Score__c (3 digits) |
+|                     | (NUMBER_OUTSIDE_VALID_RANGE) |
+| not_a_boolean | Account.IsPriorityRecord (INVALID_TYPE_ON_FIELD_IN_RECORD) |
+| not_a_date | Account.Customer_Since__c (same) |
+| not_a_datetime | Account.Last_Enriched__c, Contact.Last_Enriched__c (same) |
+| not_an_email | Account.Billing_Email__c, Lead.Email (INVALID_EMAIL_ADDRESS) |
+| not_an_id | Account.ParentId (lookup; MALFORMED_ID) |
+| not_in_picklist | restricted Account.Tier__c, Lead.Status |
+|                 | (INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST) |
+| new_picklist_value (W) | Account.Industry; multi-select Account.Technologies__c |
+| too_long | text Account.Sic (20), phone Account.Phone (40), url Account.Website (255), |
+|          | multi-select Account.Technologies__c (4,099) (STRING_TOO_LONG) |
+| clears_required | Account.Name left empty with "Ignore empty values" off |
+|                 | (REQUIRED_FIELD_MISSING) |
+| empty_clears (W) | Account.Website = {{input.domain}} with "Ignore empty values" off |
+| owner_overridden (W) | OwnerId of Lead, Account or Case: each has an assignment rule |
+|                      | that replaces it |
+| unknown_reference | {{input.nope}}: no such column of the sheet |
+| unclosed_reference | "{{input.domain" (Floqer's side; this org stores it as text) |
+| drift (W) | Account.Customer_Since__c deleted with /_sandbox/objects/.../fields/... |
 """
 
 from __future__ import annotations
@@ -263,6 +310,8 @@ def _account() -> SObject:
         readonly(text("Account_Key__c", "Account Key", 30, custom=True), auto_number=True),
         picklist("Technologies__c", "Technologies", TECHNOLOGIES, multi=True, custom=True),
         picklist("Employee_Band__c", "Employee Band", EMPLOYEE_BANDS, custom=True),
+        email("Billing_Email__c", "Billing Email", custom=True),
+        datetime_("Last_Enriched__c", "Last Enriched", custom=True),
     ]  # fmt: skip
     return _obj("Account", "Account", "Accounts", "001", fields)
 
@@ -363,6 +412,13 @@ def _lead() -> SObject:
         picklist("Product_Interest__c", "Product Interest", PRODUCT_INTERESTS, multi=True,
                  custom=True),
         picklist("Enrichment_Source__c", "Enrichment Source", ENRICHMENT_SOURCES, custom=True),
+        readonly(
+            text(
+                "Lead_Grade__c", "Lead Grade", 1300, custom=True,
+                help_text="Formula: A to D from Lead Score and Employees.",
+            ),
+            calculated=True,
+        ),
     ]  # fmt: skip
     return _obj("Lead", "Lead", "Leads", "00Q", fields)
 
@@ -488,6 +544,13 @@ def _product_usage_event() -> SObject:
         text("Name", "Product Usage Event Name", 80, nillable=False),
         *_viewed(),
         text("Event_Id__c", "Event ID", 255, custom=True, external_id=True, unique=True),
+        # Master-detail without reparenting: required, set when the event is created and
+        # never changed after (createable, not updateable).
+        _create_only(
+            reference(
+                "Subscription__c", "Subscription", ["Subscription__c"], custom=True, nillable=False
+            )
+        ),
         reference("Contact__c", "Contact", ["Contact"], custom=True),
         picklist("Event_Type__c", "Event Type", USAGE_EVENT_TYPES, custom=True),
         datetime_("Occurred_At__c", "Occurred At", custom=True),
@@ -1228,10 +1291,12 @@ def _seed_custom_objects() -> list[Seed]:
     ]  # fmt: skip
     events: list[dict[str, Any]] = [
         {"Name": "Workflow run - Jamie Lee", "Event_Id__c": "EVT-000001",
-         "Contact__c": _con(1), "Event_Type__c": "Workflow Run",
+         "Subscription__c": make_id("a0B", 1), "Contact__c": _con(1),
+         "Event_Type__c": "Workflow Run",
          "Occurred_At__c": "2025-05-12T14:02:11.000+0000", "Feature__c": "Waterfall enrichment",
          "Count__c": 14, "OwnerId": API_USER_ID},
-        {"Name": "Export - Ada Okafor", "Event_Id__c": "EVT-000002", "Contact__c": _con(3),
+        {"Name": "Export - Ada Okafor", "Event_Id__c": "EVT-000002",
+         "Subscription__c": make_id("a0B", 2), "Contact__c": _con(3),
          "Event_Type__c": "Export", "Occurred_At__c": "2025-05-13T08:45:00.000+0000",
          "Feature__c": "CSV export", "Count__c": 1, "OwnerId": API_USER_ID},
     ]  # fmt: skip
