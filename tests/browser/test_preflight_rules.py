@@ -3,9 +3,9 @@ configuration saved with the field that triggers it (webapp/sandbox/sfdc/orgs/de
 lists them), opened, names its problem in "Ready to push?" and on its row; an error holds
 "Push to Floqer" back, a warning leaves it enabled and counted on it.
 
-One app and sandbox for the module keeps the file fast; each test adds its own connection
-(its own API key, so no test spends another's rate limit) and its own configuration, and
-nothing changes the org but the drift test, which starts an app of its own.
+One app, sandbox and connection for the module keep the file fast; each test adds its own
+step and configuration, and nothing changes the org but the drift test, which starts an app
+of its own.
 """
 
 from __future__ import annotations
@@ -232,22 +232,36 @@ RULES = [
 ]
 
 
+@dataclass(frozen=True)
+class Shared:
+    app: RunningApp
+    connection: int
+
+
 @pytest.fixture(scope="module")
-def shared_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    """One app and sandbox for the module's tests, which never change the org."""
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
+    """One app, sandbox and connection for the module's tests, which never change the org
+    (the connection's options stay cached: each test pays for its own step and page only).
+    The sandbox's rate limit is raised for the one key all of them use."""
     servers = Servers()
-    sandbox = servers.sandbox()
+    sandbox = servers.sandbox(rate_limit_per_minute=100_000)
     data_dir = tmp_path_factory.mktemp("rules-app")
-    yield launch_app(servers, data_dir, f"{sandbox}/api/v1", sandbox_url=sandbox)
+    app = launch_app(servers, data_dir, f"{sandbox}/api/v1", sandbox_url=sandbox)
+    with app.signed_in() as web:
+        connection = add_connection(web, "floq_rules_0001")
+    yield Shared(app, connection)
     servers.stop_all()
 
 
-def saved_configuration(app: RunningApp, rule: Rule, *, opened: bool = False) -> int:
+def saved_configuration(
+    app: RunningApp, rule: Rule, *, connection: int | None = None, opened: bool = False
+) -> int:
     """A configuration of its own, saved as version 2 with the rule's object, key and rows;
     `opened`: its form's options loaded first, as a browser does, so that the version keeps
     what the org said of its fields."""
     with app.signed_in() as web:
-        connection = add_connection(web, f"floq_rules_{next(KEYS):04d}")
+        if connection is None:
+            connection = add_connection(web, f"floq_rules_{next(KEYS):04d}")
         config = configure_new_step(web, connection)
         if opened:
             web.get(f"/configurations/{config}/fragments/objects").raise_for_status()
@@ -272,9 +286,9 @@ def configure_new_step(web: httpx.Client, connection: int) -> int:
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
-def test_the_page_names_the_rules_problem(page: Page, shared_app: RunningApp, rule: Rule) -> None:
-    config = saved_configuration(shared_app, rule)
-    page.goto(f"{shared_app.url}/configurations/{config}")
+def test_the_page_names_the_rules_problem(page: Page, shared: Shared, rule: Rule) -> None:
+    config = saved_configuration(shared.app, rule, connection=shared.connection)
+    page.goto(f"{shared.app.url}/configurations/{config}")
 
     checks = page.get_by_role("region", name="Ready to push?")
     for words in rule.says:
