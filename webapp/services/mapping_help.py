@@ -99,8 +99,7 @@ def _source_key(choice: ReferenceChoice) -> str:
     return squeeze(inner.rsplit(".", 1)[-1]) or squeeze(choice.label)
 
 
-def _score(source: str, option: FieldOption) -> int:
-    targets = {squeeze(option.value), squeeze(option.label)} - {""}
+def _score(source: str, targets: set[str]) -> int:
     if source in targets:
         return 2
     if ALIASES.get(source, frozenset()) & targets:
@@ -129,8 +128,9 @@ def suggest(
         if not writable(option) or option.value.casefold() in mapped:
             continue
         best, best_score = None, 0
+        targets = {squeeze(option.value), squeeze(option.label)} - {""}
         for choice, key in sources:
-            score = _score(key, option)
+            score = _score(key, targets)
             if score > best_score:
                 best, best_score = choice, score
         if best is not None:
