@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from webapp.context import AppContext
+from webapp.db import SavedConfiguration
+from webapp.floqer.client import FloqerClient
 from webapp.services.configurations import get_configuration, saved_fields
 from webapp.services.editing import draft_for_check, started_from
 from webapp.services.form_options import object_fields
@@ -66,7 +70,7 @@ def object_fields_fragment(
     context = fragment_context(config, part=fields_view(ctx, client, config, chosen, saved))
     if chosen != saved.salesforce_object:  # the last push's problems were about other fields
         context["placed"] = PlacedProblems()
-    return _rechecked(render(request, "configuration.html", context, block="object_fields"))
+    return _rechecked(_fields_part(request, context))
 
 
 @router.post(FRAGMENTS + "/object-fields")
@@ -80,12 +84,10 @@ def object_changed(
 ) -> Response:
     """The fields part after the object changed in the form: the rows whose field the new
     object has stay, the others are set aside with an Undo (which posts `undo` back)."""
-    config = get_configuration(session, configuration_id)
     try:
-        draft = draft_for_check(form, config)
+        config, draft, client = _editing(ctx, session, form, configuration_id)
     except FormError as exc:
         return _unchanged(request, str(exc))
-    client = floqer_for(ctx, config.connection)
     undo = form_value(form, "undo")
     if undo:
         restored = undone(undo, draft)
@@ -96,7 +98,7 @@ def object_changed(
         context = fragment_context(
             config, part=part, upsert=restored, picker=picker(ctx, client, config), restore=True
         )
-        return _rechecked(render(request, "configuration.html", context, block="object_fields"))
+        return _rechecked(_fields_part(request, context))
     before = form_value(form, "fields_of")
     fields = object_fields(ctx.metadata, client, config, draft.salesforce_object)
     # A label or another casing names the object: the form takes the org's API name.
@@ -121,7 +123,7 @@ def object_changed(
         context.update(upsert=draft, picker=picker(ctx, client, config), restore=True)
     if chosen != UpsertConfig.from_inputs(config.inputs).salesforce_object:
         context["placed"] = PlacedProblems()
-    return _rechecked(render(request, "configuration.html", context, block="object_fields"))
+    return _rechecked(_fields_part(request, context))
 
 
 @router.post(FRAGMENTS + "/suggestions")
@@ -134,12 +136,10 @@ def mapping_suggestions(
     caller: Editor,
 ) -> Response:
     """ "Suggest mappings": the sheet's columns and outputs that match fields by name."""
-    config = get_configuration(session, configuration_id)
     try:
-        draft = draft_for_check(form, config)
+        config, draft, client = _editing(ctx, session, form, configuration_id)
     except FormError as exc:
         return _unchanged(request, str(exc))
-    client = floqer_for(ctx, config.connection)
     part = fields_view(ctx, client, config, draft.salesforce_object, draft)
     found = None
     if part.fields is not None and part.fields.fields:
@@ -159,12 +159,10 @@ def add_mappings(
 ) -> Response:
     """Rows added in bulk, from the ticked suggestions or the pasted lines (`apply` says
     which): a field that has a row gets the value there, any other gets a new row."""
-    config = get_configuration(session, configuration_id)
     try:
-        draft = draft_for_check(form, config)
+        config, draft, client = _editing(ctx, session, form, configuration_id)
     except FormError as exc:
         return _unchanged(request, str(exc))
-    client = floqer_for(ctx, config.connection)
     chosen = draft.salesforce_object
     part = fields_view(ctx, client, config, chosen, draft)
     known = part.fields.fields if part.fields is not None else []
@@ -174,18 +172,13 @@ def add_mappings(
         incoming = parse_lines(text[:MAX_PASTE], known)
     except PasteProblem as exc:
         part = replace(part, pasted=text[:MAX_PASTE], paste_problem=str(exc))
-        return render(
-            request,
-            "configuration.html",
-            fragment_context(config, part=part),
-            block="object_fields",
-        )
+        return _fields_part(request, fragment_context(config, part=part))
     external_id = "" if pasting else form_value(form, "suggested_external_id")
     merged = merge_rows(draft, incoming, external_id)
     part = fields_view(ctx, client, config, chosen, merged.config)
     part = replace(part, notice=added_notice(merged, "pasted lines" if pasting else "suggestions"))
     context = fragment_context(config, part=part)
-    return _rechecked(render(request, "configuration.html", context, block="object_fields"))
+    return _rechecked(_fields_part(request, context))
 
 
 @router.get(FRAGMENTS + "/field-row")
@@ -237,6 +230,20 @@ def preflight_panel(
 def empty_fragment(caller: Viewer) -> Response:
     """The answer behind a row's Remove button: htmx deletes the row (hx-swap="delete")."""
     return _rechecked(Response("", media_type="text/html"))
+
+
+def _editing(
+    ctx: AppContext, session: Session, form: dict[str, list[str]], configuration_id: int
+) -> tuple[SavedConfiguration, UpsertConfig, FloqerClient]:
+    """The configuration, the draft its form posted, and a Floqer client for its connection.
+    Raises FormError for a post no page of the app sends."""
+    config = get_configuration(session, configuration_id)
+    draft = draft_for_check(form, config)
+    return config, draft, floqer_for(ctx, config.connection)
+
+
+def _fields_part(request: Request, context: dict[str, Any]) -> Response:
+    return render(request, "configuration.html", context, block="object_fields")
 
 
 def _unchanged(request: Request, message: str) -> Response:
