@@ -37,9 +37,13 @@ from webapp.web import (
     configurations,
     connections,
     errors,
+    floqer_state,
     fragments,
     pages,
     sessions,
+    test_runs,
+    transfer,
+    versions,
 )
 from webapp.web.guard import CatchUnexpected, FrontDoor
 from webapp.web.security import SecurityHeaders
@@ -62,7 +66,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.templates = templates()
     app.mount("/static", StaticFiles(directory=resource_dir("static")), name="static")
-    for module in (sessions, pages, connections, browse, configurations, fragments, admin):
+    for module in (
+        sessions,
+        pages,
+        connections,
+        browse,
+        configurations,
+        fragments,
+        floqer_state,
+        test_runs,
+        versions,
+        transfer,
+        admin,
+    ):
         app.include_router(module.router)
     errors.install(app)
     # Added innermost first: CatchUnexpected sits right around the routes, FrontDoor refuses

@@ -108,6 +108,16 @@ class SavedConfiguration(Base):
     # A push in flight holds this lease (in the database, so that any replica sees it); one
     # left behind by a process that died runs out on its own.
     push_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # What the step held in Floqer the last time the app read it (webapp.services.floqer_state):
+    # when, which saved version it equalled (None: none of them, it was changed in Floqer),
+    # and its body, so that "review" can compare without asking Floqer again.
+    floqer_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    floqer_seen_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    floqer_seen_body: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # The last attempt to read it, and why it failed (plain words, never a key); "" when the
+    # last attempt succeeded.
+    floqer_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    floqer_check_problem: Mapped[str] = mapped_column(Text, default="")
 
     connection: Mapped[Connection] = relationship(back_populates="configurations")
     pushes: Mapped[list[PushRecord]] = relationship(
@@ -119,6 +129,11 @@ class SavedConfiguration(Base):
         back_populates="configuration",
         cascade="all, delete-orphan",
         order_by="ConfigurationVersion.version.desc()",
+    )
+    test_runs: Mapped[list[TestRun]] = relationship(
+        back_populates="configuration",
+        cascade="all, delete-orphan",
+        order_by="TestRun.id.desc()",
     )
 
     @property
@@ -174,6 +189,8 @@ class PushRecord(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     # Floqer's field problems of a 400, shown next to the controls they name.
     problems: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    # Floqer's own `message` of a failed push, as it answered (summary is the app's words).
+    floqer_message: Mapped[str] = mapped_column(Text, default="")
     # The form's one-time token: a second submit of the same form does not push again.
     nonce: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
 
@@ -182,6 +199,48 @@ class PushRecord(Base):
     @property
     def succeeded(self) -> bool:
         return self.outcome == "pushed"
+
+
+class TestRun(Base):
+    """One run of a configuration's step on one sheet row, and what Salesforce made of it.
+
+    `outcome`: "sending" while the row is added (or run), "waiting" while its cell is queued
+    or running, then "complete" (operation_type Insert or Update, record_id, record_url),
+    "failed" (Salesforce refused: error_code, error_message, error_field), "error" (Floqer
+    could not run it), "timeout" (the cell did not end within the bound), "cancelled" (the
+    user stopped waiting; the row may still run in Floqer) or "unknown".
+    """
+
+    __test__ = False  # not a pytest class, whatever its name says
+    __tablename__ = "test_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    configuration_id: Mapped[int] = mapped_column(
+        ForeignKey("configurations.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(320), default="")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # "new": a row added with the values typed; "existing": a row of the sheet run again.
+    row_source: Mapped[str] = mapped_column(String(20), default="new")
+    row_id: Mapped[str] = mapped_column(String(200), default="")
+    # The row's input values as sent (column: value), and what each mapped field was to
+    # receive: [{"name", "value" (as configured), "resolved", "action": send|skip|clear}].
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    fields: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    outcome: Mapped[str] = mapped_column(String(20), default="sending")
+    operation_type: Mapped[str] = mapped_column(String(20), default="")
+    record_id: Mapped[str] = mapped_column(String(200), default="")
+    record_url: Mapped[str] = mapped_column(Text, default="")
+    error_code: Mapped[str] = mapped_column(String(200), default="")
+    error_message: Mapped[str] = mapped_column(Text, default="")
+    error_field: Mapped[str] = mapped_column(String(200), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    # The form's one-time token: a second submit of the same form does not run again.
+    nonce: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+
+    configuration: Mapped[SavedConfiguration] = relationship(back_populates="test_runs")
 
 
 class User(Base):

@@ -1,0 +1,7 @@
+"""(Being built for issue 9.)"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
