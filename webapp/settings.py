@@ -33,6 +33,9 @@ class Settings:
     floqer_base_url: str | None = None
     floqer_timeout_seconds: float = 15.0
     options_cache_seconds: int = 600
+    # A configuration opened again within this time shows what Floqer's step was seen
+    # holding instead of reading it again (webapp.services.floqer_state).
+    floqer_recheck_seconds: float = 15.0
     sandbox_org: str = "default"
     # Single sign-on: a header a trusted proxy sets to the signed-in person's email.
     auth_proxy_header: str | None = None
@@ -75,6 +78,7 @@ class Settings:
             floqer_base_url=check_base_url(base_url) if base_url else None,
             floqer_timeout_seconds=_number(env, "WEBAPP_FLOQER_TIMEOUT_SECONDS", 15.0),
             options_cache_seconds=int(_number(env, "WEBAPP_OPTIONS_CACHE_SECONDS", 600)),
+            floqer_recheck_seconds=_number(env, "WEBAPP_FLOQER_RECHECK_SECONDS", 15.0),
             sandbox_org=_sandbox_org(env.get("WEBAPP_SANDBOX_ORG", "default")),
             auth_proxy_header=env.get("WEBAPP_AUTH_PROXY_HEADER") or None,
             trusted_proxies=_networks(env.get("WEBAPP_TRUSTED_PROXIES", "")),

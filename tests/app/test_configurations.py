@@ -101,7 +101,7 @@ def test_saving_stores_the_exact_body_and_counts_versions(web: httpx.Client) -> 
     home = text_of(web.get("/"))
     assert "Contacts" in home
     assert "Contact by Email" in home
-    assert "Draft" in home
+    assert "never pushed from here" in home
 
 
 def test_blank_rows_are_dropped_and_toggles_absent_are_off(web: httpx.Client) -> None:
@@ -211,4 +211,4 @@ def test_home_page_lists_configurations_with_object_step_and_status(
     assert cells[1] == "Account by Domain__c"
     assert cells[2] == "Account sync from product DB › Accounts › Upsert Account by domain"
     assert "UTC" in cells[3]
-    assert cells[4].startswith("Pushed")
+    assert cells[4].startswith("In Floqer: this version v2")

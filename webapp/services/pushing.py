@@ -62,6 +62,7 @@ def push(
         record.outcome = "pushed"
         record.http_status = 200
         record.summary = _accepted(config)
+        _seen_holding(config)
     config.last_pushed_at = utcnow()
     config.last_push_status = record.outcome
     session.execute(
@@ -80,6 +81,17 @@ def push(
     )
     session.commit()
     return record
+
+
+def _seen_holding(config: SavedConfiguration) -> None:
+    """Floqer accepted the head version: its step holds that body now (webapp.services.
+    floqer_state reads this to say "In Floqer: this version")."""
+    now = utcnow()
+    config.floqer_seen_at = now
+    config.floqer_checked_at = now
+    config.floqer_check_problem = ""
+    config.floqer_seen_body = dict(config.body)
+    config.floqer_seen_version = config.version
 
 
 def _take_lease(session: Session, config: SavedConfiguration, lease: timedelta) -> datetime:

@@ -21,7 +21,9 @@ from webapp.services.configurations import (
     get_configuration,
 )
 from webapp.services.connections import get_connection
+from webapp.services.floqer_state import observe
 from webapp.services.form_options import Step, field_facts
+from webapp.upsert_form import UpsertConfig
 from webapp.web.auth import Editor, Viewer
 from webapp.web.deps import CtxDep, FormDep, SessionDep, floqer_for, form_value, redirect, render
 
@@ -119,5 +121,8 @@ def start_configuration_action(
         template,
         lambda upsert: field_facts(ctx.metadata, step, upsert, client),
     )
+    if how != "existing":  # just read from Floqer: what its step holds is known
+        session.flush()
+        observe(session, config, UpsertConfig.from_inputs(node.inputs))
     session.commit()
     return redirect(f"/configurations/{config.id}?notice={how}")

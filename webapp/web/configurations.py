@@ -32,6 +32,7 @@ from webapp.services.editing import (
     save_and_push,
     save_draft,
 )
+from webapp.services.floqer_state import observe
 from webapp.services.form_options import field_facts, forget_options
 from webapp.services.pushing import LEASE_MARGIN, PushInProgress, pull
 from webapp.upsert_form import FormError, UpsertConfig
@@ -206,6 +207,7 @@ def pull_configuration(
         audit.record(session, caller.user.email, "pull", config.name, "failed", exc.user_message)
         session.commit()
         raise
+    observe(session, config, result.floqer)
     detail = f"{len(result.differences)} difference(s)"
     if result.settled:
         detail += (
@@ -240,6 +242,7 @@ def take_floqer_version_action(
         )
     except VersionConflict as exc:
         return _conflict(request, session, exc, draft, config, "save")
+    observe(session, config, floqer)
     session.commit()
     return redirect(f"/configurations/{config.id}?notice=took-floqer-v{saved.version}")
 

@@ -10,19 +10,24 @@ from starlette.responses import JSONResponse, Response
 
 from webapp.context import AppContext
 from webapp.services.configurations import list_configurations
+from webapp.services.floqer_state import needs_check, pushed_versions, state_of
 from webapp.upsert_form import UpsertConfig
 from webapp.web.auth import Viewer
-from webapp.web.deps import SessionDep, render
+from webapp.web.deps import CtxDep, SessionDep, render
 
 router = APIRouter()
 
 
 @router.get("/")
-def home_page(request: Request, session: SessionDep, caller: Viewer) -> Response:
+def home_page(request: Request, ctx: CtxDep, session: SessionDep, caller: Viewer) -> Response:
+    configs = list_configurations(session)
+    pushed = pushed_versions(session, [c.id for c in configs])
     configurations = [
-        (config, UpsertConfig.from_inputs(config.inputs)) for config in list_configurations(session)
+        (config, UpsertConfig.from_inputs(config.inputs), state_of(config, pushed[config.id]))
+        for config in configs
     ]
-    return render(request, "home.html", {"configurations": configurations})
+    stale = any(needs_check(c, ctx.settings.floqer_recheck_seconds) for c in configs)
+    return render(request, "home.html", {"configurations": configurations, "check_floqer": stale})
 
 
 @router.get("/healthz")

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from webapp.context import AppContext
-from webapp.db import SavedConfiguration, utcnow
+from webapp.db import PushRecord, SavedConfiguration, utcnow
 from webapp.floqer.client import FloqerClient
 from webapp.floqer.errors import FloqerError
 from webapp.floqer.models import FieldOption
@@ -23,6 +23,7 @@ from webapp.services.browse import ReferenceChoice, reference_choices
 from webapp.services.configurations import VersionConflict
 from webapp.services.editing import Draft
 from webapp.services.field_guide import guide_json
+from webapp.services.floqer_state import FloqerState, needs_check, state_of
 from webapp.services.form_options import (
     ObjectFields,
     object_fields,
@@ -63,7 +64,10 @@ def notice_text(code: str | None, config: SavedConfiguration) -> str | None:
     if code.startswith("saved-v") and code[7:].isdigit():
         return f"Saved as version {code[7:]}."
     if code.startswith("took-floqer-v") and code[13:].isdigit():
-        return f"Took Floqer's version: saved as version {code[13:]}. Push it to keep them equal."
+        return (
+            f"Took Floqer's version: saved as version {code[13:]}, the settings Floqer's step "
+            "holds. Nothing was sent to Floqer."
+        )
     if code == "connection":
         return f"This configuration now reads and pushes with {config.connection.label}."
     if code == "template":
@@ -87,6 +91,16 @@ PUSH_VIEWS = {
     "unknown": PushView("unknown", "Push outcome unknown: Floqer may have applied it", "warning"),
     "sending": PushView("sending", "Pushing to Floqer…", "info"),
 }
+
+
+def push_view(latest: PushRecord, outcome: str, state: FloqerState) -> PushView:
+    """How the latest push is shown: a success only while it is what Floqer holds as far as
+    the app knows (the head version, not changed in Floqer since), otherwise as history."""
+    view = PUSH_VIEWS[outcome]
+    holds = latest.version == latest.configuration.version and state.kind in ("this", "unchecked")
+    if outcome == "pushed" and not holds:
+        return PushView("pushed", f"Last push: version {latest.version}", "info")
+    return view
 
 
 def fragment_context(config: SavedConfiguration, **extra: Any) -> dict[str, Any]:
@@ -118,6 +132,7 @@ def page_context(
     """The whole configuration page: the saved head, or `draft` shown again as it was typed."""
     latest = latest_push(config)
     outcome = shown_outcome(latest, utcnow()) if latest else None
+    state = state_of(config)
     shown: dict[str, Any] = {"name": config.name, "base_version": config.version}
     if draft is not None:
         shown = {"upsert": draft.upsert, "name": draft.name, "base_version": draft.base_version}
@@ -125,7 +140,9 @@ def page_context(
         config,
         toggles=TOGGLES,
         latest_push=latest,
-        push_view=PUSH_VIEWS[outcome] if outcome else None,
+        push_view=push_view(latest, outcome, state) if latest and outcome else None,
+        floqer_state=state,
+        check_floqer=needs_check(config, ctx.settings.floqer_recheck_seconds),
         pushes=[
             (record, PUSH_VIEWS[shown_outcome(record, utcnow())]) for record in config.pushes[:20]
         ],
