@@ -6,6 +6,7 @@ of the External ID field, and whether Floqer's metadata is current, old, or miss
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from webapp.services.form_options import (
 from webapp.services.mapping_help import essential_rows
 from webapp.services.preview import body_json, curl_command
 from webapp.services.pushing import latest_push, shown_outcome
+from webapp.services.versions import problem_lines
 from webapp.settings import REAL_FLOQER
 from webapp.upsert_form import (
     FIELDS_LOADED,
@@ -64,6 +66,12 @@ def notice_text(code: str | None, config: SavedConfiguration) -> str | None:
         return f"Saved as version {code[7:]}."
     if code.startswith("took-floqer-v") and code[13:].isdigit():
         return f"Took Floqer's version: saved as version {code[13:]}. Push it to keep them equal."
+    restored = re.fullmatch(r"restored-v(\d+)-as-v(\d+)", code)
+    if restored:
+        old, new = restored.groups()
+        return f"Restored version {old} as version {new}. It is not in Floqer until you push it."
+    if code.startswith("same-v") and code[6:].isdigit():
+        return f"Version {code[6:]} is what is saved now: restoring it changed nothing."
     if code == "connection":
         return f"This configuration now reads and pushes with {config.connection.label}."
     if code == "template":
@@ -127,7 +135,8 @@ def page_context(
         latest_push=latest,
         push_view=PUSH_VIEWS[outcome] if outcome else None,
         pushes=[
-            (record, PUSH_VIEWS[shown_outcome(record, utcnow())]) for record in config.pushes[:20]
+            (record, PUSH_VIEWS[shown_outcome(record, utcnow())], problem_lines(record.problems))
+            for record in config.pushes[:20]
         ],
         body_json=body_json(config),
         # In sandbox mode the sandbox's loopback address means nothing to the reader.
