@@ -240,6 +240,8 @@ def test_a_failed_push_shows_floqers_problems_and_message_in_its_history_row(
     row = table_rows(page, "table.history")[0]
     assert row[1] == "Version 2"
     assert "Failed (400)" in row[3]
+    assert "Floqer did not accept version 2. It named these problems:" in row[4]
+    assert "marked below" not in row[4]  # the row is far from the form's marks
     assert "Floqer said: “1 problem(s) in the configuration”" in row[4]
     problems = [li.get_text(" ", strip=True) for li in soup(page).select("table.history li")]
     assert problems == ["Field row 4 · name: Contact has no field 'Shoe_Size__c'"]

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from webapp.db import ConfigurationVersion, PushRecord, SavedConfiguration, TestRun
 from webapp.floqer.client import FloqerClient
-from webapp.floqer.errors import FloqerError
+from webapp.floqer.errors import FloqerBadRequest, FloqerError
 from webapp.services import NotFound, audit
 from webapp.services.browse import step_node
 from webapp.services.configurations import Saved, save_version
@@ -414,6 +414,23 @@ _PLACES = {
 class ProblemLine:
     where: str
     message: str
+
+
+@dataclass(frozen=True)
+class PushAnswer:
+    """Floqer's answer to one push as a history row tells it: the app's summary (without
+    "marked below", which a row far from the form cannot keep) and Floqer's problems."""
+
+    summary: str
+    problems: list[ProblemLine]
+
+
+def push_answer(record: PushRecord) -> PushAnswer:
+    problems = problem_lines(record.problems)
+    summary = record.summary
+    if problems and summary == FloqerBadRequest.default_message:
+        summary = f"Floqer did not accept version {record.version}. It named these problems:"
+    return PushAnswer(summary, problems)
 
 
 def problem_lines(problems: Sequence[dict[str, str]]) -> list[ProblemLine]:

@@ -18,7 +18,7 @@ from webapp.services.versions import (
     comparison,
     get_version,
     previous_version,
-    problem_lines,
+    push_answer,
     pushed_versions,
     pushes_of,
     restore,
@@ -53,6 +53,8 @@ def compare_page(
     config = get_configuration(session, configuration_id)
     a, b = request.query_params.get("a", ""), request.query_params.get("b", "")
     context = _compare_form(session, config, a=a, b=b)
+    if not (a or b):  # the form itself, nothing chosen yet
+        return render(request, "compare.html", context)
     try:
         shown = comparison(session, config, a, b, floqer_for(ctx, config.connection))
     except CompareProblem as exc:
@@ -132,8 +134,6 @@ def _version_context(
         "summary": summary(upsert_of(before) if before else None, upsert_of(version)),
         "body_json": json.dumps(version.body, indent=2, ensure_ascii=False),
         "pushed": bool(pushed_versions(session, config, [number])),
-        "pushes": [
-            (p, PUSH_VIEWS[shown_outcome(p, utcnow())], problem_lines(p.problems)) for p in pushes
-        ],
+        "pushes": [(p, PUSH_VIEWS[shown_outcome(p, utcnow())], push_answer(p)) for p in pushes],
         "runs": runs_of(session, config, number),
     }

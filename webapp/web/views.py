@@ -34,7 +34,7 @@ from webapp.services.form_options import (
 from webapp.services.mapping_help import essential_rows
 from webapp.services.preview import body_json, curl_command
 from webapp.services.pushing import latest_push, shown_outcome
-from webapp.services.versions import problem_lines
+from webapp.services.versions import push_answer
 from webapp.settings import REAL_FLOQER
 from webapp.upsert_form import (
     FIELDS_LOADED,
@@ -135,7 +135,7 @@ def page_context(
         latest_push=latest,
         push_view=PUSH_VIEWS[outcome] if outcome else None,
         pushes=[
-            (record, PUSH_VIEWS[shown_outcome(record, utcnow())], problem_lines(record.problems))
+            (record, PUSH_VIEWS[shown_outcome(record, utcnow())], push_answer(record))
             for record in config.pushes[:20]
         ],
         body_json=body_json(config),
