@@ -20,6 +20,7 @@ from tests.app.flows import (
 )
 from tests.app.test_conflicts import EDITOR, versions
 from tests.conftest import RunningApp
+from webapp.upsert_form import FieldRow, UpsertConfig
 
 LEAD_ROWS = [("LastName", "{{input.last_name}}"), ("Company", "{{input.company_name}}")]
 V3_ROWS = [
@@ -269,3 +270,118 @@ def test_a_push_of_unknown_outcome_says_so_and_how_to_settle_it(
     assert "Unknown: pull to settle" in row[3]
     assert "Outcome unknown." in row[4]
     assert "use Pull from Floqer" in row[4]
+
+
+def add_versions(app: RunningApp, config: int, last: int) -> None:
+    """Versions 2..`last` stored as saves would store them: odd ones map Title, even ones not."""
+    with sqlite3.connect(app.settings.data_dir / "webapp.db") as db:
+        for n in range(2, last + 1):
+            rows = [("Email", "{{input.email}}"), *([("Title", "VP")] if n % 2 else [])]
+            body = form_body("Contact", "Email", rows)
+            db.execute(
+                "INSERT INTO configuration_versions (configuration_id, version, body, author, "
+                "created_at, note) VALUES (?, ?, ?, ?, ?, ?)",
+                (config, n, json.dumps(body), "bulk@acme.example", "2026-11-30 09:00:00", ""),
+            )
+        db.execute(
+            "UPDATE configurations SET version = ?, body = ? WHERE id = ?",
+            (last, json.dumps(body), config),
+        )
+
+
+def form_body(obj: str, key: str, rows: list[tuple[str, str]]) -> dict[str, Any]:
+    return UpsertConfig(obj, key, tuple(FieldRow(n, v) for n, v in rows)).body()
+
+
+def test_the_list_is_paged_fifty_at_a_time_and_marks_the_version_floqer_holds(
+    app: RunningApp, web: httpx.Client
+) -> None:
+    config = start_configuration(web, add_connection(web))
+    add_versions(app, config, 60)
+    with sqlite3.connect(app.settings.data_dir / "webapp.db") as db:
+        db.execute("UPDATE configurations SET floqer_seen_version = 59 WHERE id = ?", (config,))
+    first = web.get(f"/configurations/{config}/versions")
+    rows = table_rows(first, "table.versions")
+    assert len(rows) == 50
+    assert "60 versions, newest first (page 1 of 2)" in text_of(first)
+    assert rows[0][0] == "Version 60 Current"
+    assert rows[0][4] == "Title removed"
+    assert rows[1][0] == "Version 59 In Floqer now"
+    assert rows[1][4] == "Title added"
+    assert rows[49][0] == "Version 11"
+    assert rows[49][4] == "Title added"  # against version 10, on the next page
+    older = soup(first).find("a", string="Older versions")
+    assert isinstance(older, Tag)
+    second = web.get(str(older["href"]))
+    rows = table_rows(second, "table.versions")
+    assert [r[0] for r in rows] == [f"Version {n}" for n in range(10, 0, -1)]
+    assert soup(second).find("a", string="Newer versions") is not None
+    assert soup(second).find("a", string="Older versions") is None
+    # A page past the end, or not a number, shows the nearest page there is.
+    assert "page 2 of 2" in text_of(web.get(f"/configurations/{config}/versions?page=7"))
+    assert "page 1 of 2" in text_of(web.get(f"/configurations/{config}/versions?page=x"))
+    # The compare form offers every version and Floqer's step.
+    choices = soup(first).select("#compare-b option")
+    assert len(choices) == 62  # the placeholder, 60 versions, Floqer's step now
+    assert choices[-1].get_text() == "Floqer's step now"
+
+
+def test_a_version_lists_its_test_runs_and_a_viewer_cannot_restore_it(
+    app: RunningApp, web: httpx.Client
+) -> None:
+    config = three_versions(web)
+    with sqlite3.connect(app.settings.data_dir / "webapp.db") as db:
+        db.execute(
+            "INSERT INTO test_runs (configuration_id, version, actor, started_at, row_source, "
+            "row_id, inputs, fields, outcome, operation_type, record_id, record_url, "
+            "error_code, error_message, error_field, summary) "
+            "VALUES (?, 2, 'admin@acme.example', '2026-12-01 10:00:00', 'new', 'r1', '{}', "
+            "'[]', 'complete', 'Insert', '003000000000001', "
+            "'/_sandbox/records/Contact/003000000000001', '', '', '', 'Created a Contact.')",
+            (config,),
+        )
+    page = web.get(f"/configurations/{config}/versions/2")
+    runs = table_rows(page, "section[aria-labelledby=runs-title] table")
+    assert runs == [
+        [
+            "2026-12-01 10:00 UTC",
+            "admin@acme.example",
+            "Insert Created a Contact.",
+            "003000000000001",
+        ]
+    ]
+    link = soup(page).find("a", string="003000000000001")
+    assert isinstance(link, Tag)
+    assert link["href"] == "/_sandbox/records/Contact/003000000000001"
+    assert "Test runs" not in text_of(web.get(f"/configurations/{config}/versions/3"))
+
+    app.add_user("viewer@acme.example", "viewer", "viewer-session-token-0123456789abcdef")
+    with app.signed_in("viewer-session-token-0123456789abcdef") as viewer:
+        seen = viewer.get(f"/configurations/{config}/versions/2")
+        assert "Version 2 of Contacts" in text_of(seen)
+        assert soup(seen).find("button", string="Restore this version") is None
+        refused = viewer.post(
+            f"/configurations/{config}/versions/2/restore", data={"base_version": "3"}
+        )
+    assert refused.status_code == 403
+    assert len(versions(app, config)) == 3
+
+
+def test_a_push_still_on_its_way_reads_so_in_the_history(
+    app: RunningApp, web: httpx.Client
+) -> None:
+    config = start_configuration(web, add_connection(web))
+    with sqlite3.connect(app.settings.data_dir / "webapp.db") as db:
+        db.execute(
+            "INSERT INTO pushes (configuration_id, version, pushed_at, actor, outcome, summary, "
+            "problems, floqer_message) VALUES (?, 1, '2026-12-01 10:00:00', 'a@acme.example', "
+            "'sending', '', '[]', '')",
+            (config,),
+        )
+        db.execute(
+            "UPDATE configurations SET push_lease_until = '2999-01-01 00:00:00' WHERE id = ?",
+            (config,),
+        )
+    row = table_rows(web.get(f"/configurations/{config}"), "table.history")[0]
+    assert row[3] == "Sending…"
+    assert row[4] == "Sending to Floqer: the outcome shows here once Floqer answers."
