@@ -122,6 +122,8 @@ def test_versions_are_compared_with_each_other_and_floqer_and_restored_by_keyboa
 
     # Restore version 2: it becomes version 5, the same settings, and Floqer is untouched.
     page.goto(f"{app.url}/configurations/{config}/versions/2")
+    assert accessible_names_problems(page) == []
+    snapshot(page, "version-page")
     tab_to(page, page.get_by_role("button", name="Restore this version"))
     page.keyboard.press("Enter")
     expect(
