@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from webapp.services.versions import compare, problem_lines, summary
 from webapp.upsert_form import TOGGLES, FieldRow, UpsertConfig
+from webapp.version_diff import compare, problem_lines, summary
 
 names = st.sampled_from(["Name", "Email", "Website", "Domain__c", "Phone"])
 rows = st.lists(st.builds(FieldRow, names, st.sampled_from(["", "x", "{{input.a}}"])), max_size=6)

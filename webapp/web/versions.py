@@ -23,11 +23,11 @@ from webapp.services.versions import (
     pushes_of,
     restore,
     runs_of,
-    summary,
     upsert_of,
     version_numbers,
     version_page,
 )
+from webapp.version_diff import summary
 from webapp.web.auth import Editor, Viewer
 from webapp.web.deps import CtxDep, FormDep, SessionDep, floqer_for, form_value, redirect, render
 from webapp.web.views import PUSH_VIEWS
