@@ -204,6 +204,7 @@ def build_world(app: RunningApp) -> World:
         "sheet_id": config["sheet_id"],
         "step_id": config["step_id"],
         "user_id": str(user_id(app, TARGET.email)),
+        "version": "1",
         "path": "app.css",
     }
     return World(app, params)

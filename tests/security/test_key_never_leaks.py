@@ -220,6 +220,7 @@ def test_a_stored_key_appears_in_no_response_header_log_line_or_file(
         "configuration_id": str(config),
         "user_id": str(user_id(app, VIEWER.email)),
         "path": "app.js",
+        "version": "1",
         **{k: str(v) for k, v in step.items()},
     }
     every_get_route(admin, params)

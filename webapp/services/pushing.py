@@ -128,6 +128,8 @@ def _take_lease(session: Session, config: SavedConfiguration, lease: timedelta) 
 
 def _failed(record: PushRecord, exc: FloqerError) -> None:
     record.http_status = exc.status
+    # Floqer's own words (scrubbed of keys by the client), kept for the push history.
+    record.floqer_message = exc.floqer_message or ""
     if exc.outcome_unknown:
         record.outcome = "unknown"
         record.summary = (

@@ -6,6 +6,7 @@ of the External ID field, and whether Floqer's metadata is current, old, or miss
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from webapp.services.form_options import (
 from webapp.services.mapping_help import essential_rows
 from webapp.services.preview import body_json, curl_command
 from webapp.services.pushing import latest_push, shown_outcome
+from webapp.services.versions import push_answer
 from webapp.settings import REAL_FLOQER
 from webapp.upsert_form import (
     FIELDS_LOADED,
@@ -68,6 +70,12 @@ def notice_text(code: str | None, config: SavedConfiguration) -> str | None:
             f"Took Floqer's version: saved as version {code[13:]}, the settings Floqer's step "
             "holds. Nothing was sent to Floqer."
         )
+    restored = re.fullmatch(r"restored-v(\d+)-as-v(\d+)", code)
+    if restored:
+        old, new = restored.groups()
+        return f"Restored version {old} as version {new}. It is not in Floqer until you push it."
+    if code.startswith("same-v") and code[6:].isdigit():
+        return f"Version {code[6:]} is what is saved now: restoring it changed nothing."
     if code == "connection":
         return f"This configuration now reads and pushes with {config.connection.label}."
     if code == "template":
@@ -144,7 +152,8 @@ def page_context(
         floqer_state=state,
         check_floqer=needs_check(config, ctx.settings.floqer_recheck_seconds),
         pushes=[
-            (record, PUSH_VIEWS[shown_outcome(record, utcnow())]) for record in config.pushes[:20]
+            (record, PUSH_VIEWS[shown_outcome(record, utcnow())], push_answer(record))
+            for record in config.pushes[:20]
         ],
         body_json=body_json(config),
         # In sandbox mode the sandbox's loopback address means nothing to the reader.
