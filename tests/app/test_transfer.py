@@ -54,12 +54,12 @@ def form_of(page: BeautifulSoup, action: str) -> dict[str, Any]:
             continue
         if control.name == "select":
             chosen = control.find("option", selected=True)
-            value = chosen["value"] if isinstance(chosen, Tag) else ""
+            value = str(chosen["value"]) if isinstance(chosen, Tag) else ""
         elif control.name == "textarea":
             value = control.get_text()
         else:
-            value = control.get("value", "")
-        data[str(name)] = str(value)
+            value = str(control.get("value", ""))
+        data[str(name)] = value
     return data
 
 
