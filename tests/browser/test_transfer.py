@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tests.app.flows import ACCOUNT_SYNC, CONTACT_ROWS, form_fields
 from tests.browser.conftest import open_configuration, snapshot
+from tests.browser.test_row_helpers import violations
 from tests.conftest import RunningApp
 
 pytestmark = pytest.mark.browser
@@ -35,12 +36,14 @@ def test_an_exported_file_imported_again_restores_the_body_after_a_review(
     page.goto(app.url)
     snapshot(page, "home-import-export")
     page.get_by_role("link", name="Import", exact=True).click()
+    assert violations(page) == [], "the first page"
     page.get_by_label("Exported file (.json)").set_input_files(exported)
     page.get_by_role("button", name="Read the document").click()
 
     target = page.get_by_label("Import onto")
     expect(target).to_have_value(f"config:{config}")  # the same step, chosen by default
     snapshot(page, "import-choose")
+    assert violations(page) == [], "the choice"
     page.get_by_role("button", name="Review the import").click()
 
     expect(page.get_by_role("heading", name="Pre-flight check")).to_be_visible()
@@ -48,6 +51,7 @@ def test_an_exported_file_imported_again_restores_the_body_after_a_review(
     diff = page.get_by_role("table", name="difference(s) from version 2")
     expect(diff.get_by_role("row", name="Salesforce object Contact Account")).to_be_visible()
     snapshot(page, "import-review")
+    assert violations(page) == [], "the review"
     page.get_by_role("button", name="Save as version 3").click()
 
     expect(page.get_by_role("status").filter(has_text="Saved as version 3.")).to_be_visible()
