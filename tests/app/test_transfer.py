@@ -111,8 +111,13 @@ def test_export_one_is_a_download_of_the_saved_body_and_its_step_without_a_key(
     assert exported["body"]["inputs"]["salesforce_external_id_field"] == "Domain__c"
     assert exported["step"]["workflow_name"] == ACCOUNT_SYNC
     assert set(exported["step"]) == {
-        "workflow_id", "workflow_name", "sheet_id", "sheet_name", "step_id", "step_name",
-    }  # fmt: skip
+        "workflow_id",
+        "workflow_name",
+        "sheet_id",
+        "sheet_name",
+        "step_id",
+        "step_name",
+    }
 
 
 def test_export_all_holds_every_configuration_and_a_viewer_may_download_it(
@@ -121,8 +126,10 @@ def test_export_all_holds_every_configuration_and_a_viewer_may_download_it(
     connection = add_connection(web)
     first = start_configuration(web, connection, ACCOUNT_SYNC)
     second = start_configuration(web, connection, INBOUND)
-    web.post(f"/configurations/{second}/save", data=form_fields("Contacts", "Contact", "Email",
-             CONTACT_ROWS))  # fmt: skip
+    web.post(
+        f"/configurations/{second}/save",
+        data=form_fields("Contacts", "Contact", "Email", CONTACT_ROWS),
+    )
     app.add_user("viewer@acme.example", "viewer", VIEWER_TOKEN)
     with app.signed_in(VIEWER_TOKEN) as viewer:
         home = soup(viewer.get("/"))
@@ -157,8 +164,10 @@ def test_import_onto_the_same_step_round_trips_the_body_exactly(
     assert [v["version"] for v in versions(app, config)] == [1]
 
     # Changed since the export: the review shows the difference, the save brings it back.
-    web.post(f"/configurations/{config}/save", data=form_fields("Accounts", "Contact", "Email",
-             CONTACT_ROWS))  # fmt: skip
+    web.post(
+        f"/configurations/{config}/save",
+        data=form_fields("Accounts", "Contact", "Email", CONTACT_ROWS),
+    )
     reviewed = review(web, upload(web, exported, "accounts.json"))
     page = text_of(reviewed)
     assert "Pre-flight check" in page
@@ -287,13 +296,17 @@ def test_a_save_against_a_version_changed_since_the_review_saves_nothing(
 ) -> None:
     config = start_configuration(web, add_connection(web), ACCOUNT_SYNC)
     exported = export(web, config).content
-    web.post(f"/configurations/{config}/save", data=form_fields("Accounts", "Contact", "Email",
-             CONTACT_ROWS))  # fmt: skip
+    web.post(
+        f"/configurations/{config}/save",
+        data=form_fields("Accounts", "Contact", "Email", CONTACT_ROWS),
+    )
     reviewed = review(web, upload(web, exported))
     assert "Save as version 3" in text_of(reviewed)
     # Someone else saves version 3 while the review is open.
-    web.post(f"/configurations/{config}/save", data=form_fields("Accounts", "Lead", "Email",
-             [("Email", "{{input.email}}")], version=2))  # fmt: skip
+    web.post(
+        f"/configurations/{config}/save",
+        data=form_fields("Accounts", "Lead", "Email", [("Email", "{{input.email}}")], version=2),
+    )
     done = save(web, reviewed)
     assert done.status_code == 409
     page = text_of(done)
@@ -313,3 +326,43 @@ def test_the_choice_must_name_a_target(web: httpx.Client) -> None:
     forged = review(web, choose, target_0="config:999999")
     assert forged.status_code == 422
     assert "does not exist" in text_of(forged)
+
+
+def test_export_all_imports_back_every_configuration_in_one_review(
+    app: RunningApp, web: httpx.Client
+) -> None:
+    connection = add_connection(web)
+    accounts = start_configuration(web, connection, ACCOUNT_SYNC)
+    leads = start_configuration(web, connection, INBOUND)
+    originals = {c: stored_body(app, c) for c in (accounts, leads)}
+    exported = web.get("/export").content
+    for config, version in ((accounts, 1), (leads, 1)):
+        changed = form_fields("Changed", "Contact", "Email", CONTACT_ROWS, version=version)
+        web.post(f"/configurations/{config}/save", data=changed)
+
+    choose = upload(web, exported, "all.json")
+    chosen = form_of(soup(choose), "/import/review")
+    assert {chosen["target_0"], chosen["target_1"]} == {f"config:{accounts}", f"config:{leads}"}
+    twice = review(web, choose, target_1=chosen["target_0"])
+    assert twice.status_code == 422
+    assert "Two configurations of the document go to the same place" in text_of(twice)
+
+    reviewed = review(web, choose)
+    assert len(soup(reviewed).select("section.card")) == 2
+    assert soup(reviewed).find("button", string="Save the 2 changed configurations") is not None
+    done = text_of(save(web, reviewed))
+    assert done.count("Saved as version 3.") == 2
+    assert {c: stored_body(app, c) for c in (accounts, leads)} == originals
+
+
+def test_skipping_leaves_a_configuration_untouched(app: RunningApp, web: httpx.Client) -> None:
+    config = start_configuration(web, add_connection(web), ACCOUNT_SYNC)
+    exported = export(web, config).content
+    web.post(
+        f"/configurations/{config}/save",
+        data=form_fields("Accounts", "Contact", "Email", CONTACT_ROWS),
+    )
+    skipped = review(web, upload(web, exported), target_0="skip")
+    assert skipped.status_code == 422
+    assert "Every configuration is skipped" in text_of(skipped)
+    assert [v["version"] for v in versions(app, config)] == [1, 2]
