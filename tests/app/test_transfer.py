@@ -366,3 +366,20 @@ def test_skipping_leaves_a_configuration_untouched(app: RunningApp, web: httpx.C
     assert skipped.status_code == 422
     assert "Every configuration is skipped" in text_of(skipped)
     assert [v["version"] for v in versions(app, config)] == [1, 2]
+
+
+def test_a_failing_floqer_still_lets_saved_configurations_be_chosen(
+    app: RunningApp, web: httpx.Client
+) -> None:
+    config = start_configuration(web, add_connection(web), ACCOUNT_SYNC)
+    exported = export(web, config).content
+    failing = add_connection(web, "floq_sandbox_500", "Failing")
+    files = {"file": ("export.json", exported, "application/json")}
+    choose = web.post("/import", data={"connection_id": str(failing)}, files=files)
+    assert choose.status_code == 200
+    page = text_of(choose)
+    assert "Floqer's steps could not all be read:" in page
+    assert "Saved configurations can still be chosen." in page
+    assert "floq_sandbox_500" not in choose.text
+    assert form_of(soup(choose), "/import/review")["target_0"] == f"config:{config}"
+    assert "No difference: nothing to save." in text_of(review(web, choose))
