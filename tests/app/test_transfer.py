@@ -383,3 +383,25 @@ def test_a_failing_floqer_still_lets_saved_configurations_be_chosen(
     assert "floq_sandbox_500" not in choose.text
     assert form_of(soup(choose), "/import/review")["target_0"] == f"config:{config}"
     assert "No difference: nothing to save." in text_of(review(web, choose))
+
+
+def test_a_step_configured_nowhere_here_is_found_in_floqer_by_its_ids(
+    app: RunningApp, web: httpx.Client
+) -> None:
+    # As when moving to a new installation: the file names a step this app has no
+    # configuration of, and the connection reaches it in Floqer.
+    config = start_configuration(web, add_connection(web), ACCOUNT_SYNC)
+    original = stored_body(app, config)
+    exported = export(web, config).json()
+    step = exported["configurations"][0]["step"]
+    web.post(f"/configurations/{config}/delete")
+    choose = upload(web, json.dumps(exported).encode())
+    expected = f"step:{step['workflow_id']}/{step['sheet_id']}/{step['step_id']}"
+    assert form_of(soup(choose), "/import/review")["target_0"] == expected
+    reviewed = review(web, choose)
+    page = text_of(reviewed)
+    assert "saving creates it as version 1" in page
+    assert "The step holds exactly this in Floqer already." in page
+    assert "Created this step's configuration as version 1." in text_of(save(web, reviewed))
+    created = one_row(app, "SELECT id FROM configurations")
+    assert stored_body(app, created["id"]) == original

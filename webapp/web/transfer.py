@@ -199,8 +199,8 @@ def _choose(
     status: int = 200,
 ) -> Response:
     connections = list_connections(session, sandbox_mode=ctx.sandbox_mode)
-    connection = _connection(session, connections, posted.fields, document)
     configs = list_configurations(session)
+    connection = _connection(connections, configs, posted.fields, document)
     by_step = {(c.workflow_id, c.sheet_id, c.step_id): c for c in configs}
     steps: list[OfferedStep] = []
     steps_problem = None
@@ -245,8 +245,8 @@ def _saved_label(config: SavedConfiguration) -> str:
 
 
 def _connection(
-    session: SessionDep,
     connections: list[Connection],
+    configs: list[SavedConfiguration],
     fields: dict[str, list[str]],
     document: ImportDocument,
 ) -> Connection | None:
@@ -258,7 +258,7 @@ def _connection(
         if found is not None:
             return found
     workflows = {c.step.workflow_id for c in document.configurations}
-    for config in list_configurations(session):
+    for config in configs:
         if config.workflow_id in workflows and config.connection in connections:
             return config.connection
     labels = {c.connection for c in document.configurations}
