@@ -208,6 +208,7 @@ def _choose(
         first = [c.step.workflow_id for c in document.configurations]
         steps, steps_problem = offered_steps(floqer_for(ctx, connection), first, set(by_step))
     shown = configs[:MAX_OFFERED_CONFIGURATIONS]
+    offered = [(s.target.value, s.where) for s in steps]
     choices = []
     for index, imported in enumerate(document.configurations):
         coordinates = (imported.step.workflow_id, imported.step.sheet_id, imported.step.step_id)
@@ -215,15 +216,9 @@ def _choose(
         saved = [(f"config:{c.id}", _saved_label(c)) for c in shown]
         if same is not None and same not in shown:
             saved.insert(0, (f"config:{same.id}", _saved_label(same)))
-        offered = [(s.target.value, s.where) for s in steps]
-        selected = _value(posted.fields, f"target_{index}")
-        if not selected:
-            same_step = step_target(*coordinates).value
-            selected = (
-                f"config:{same.id}"
-                if same
-                else next((value for value, _ in offered if value == same_step), "")
-            )
+        selected = _value(posted.fields, f"target_{index}") or _same_place(
+            same, step_target(*coordinates).value, offered
+        )
         choices.append(Choice(index, imported, saved, offered, selected))
     context = {
         "stage": "choose",
@@ -237,6 +232,14 @@ def _choose(
         "problem": problem,
     }
     return _page(request, context, status=status)
+
+
+def _same_place(saved: SavedConfiguration | None, step: str, offered: list[tuple[str, str]]) -> str:
+    """The default target: the step's saved configuration, else the step in Floqer when the
+    connection reaches it, else none (the user chooses)."""
+    if saved is not None:
+        return f"config:{saved.id}"
+    return step if any(value == step for value, _ in offered) else ""
 
 
 def _saved_label(config: SavedConfiguration) -> str:
