@@ -121,3 +121,23 @@ def test_a_new_form_pushes_again(app: RunningApp, web: httpx.Client) -> None:
         web.post(f"/configurations/{config}/push", data={**FIELDS, "push_nonce": nonce.group(1)})
     calls = app.sandbox_calls()["by_call"]
     assert sum(n for call, n in calls.items() if call.startswith("PATCH ")) == 2
+
+
+def test_a_refused_push_of_an_older_version_still_names_its_problems(web: httpx.Client) -> None:
+    config = start_configuration(web, add_connection(web))
+    rows = [*CONTACT_ROWS, ("Shoe_Size__c", "42")]
+    refused = {**form_fields("Contacts", "Contact", "Email", rows), "push_anyway": "1"}
+    web.post(f"/configurations/{config}/push", data=refused)
+    # Fixed and saved as version 3: nothing of the form is marked any more, so the box of
+    # the last push names Floqer's problems itself instead of pointing at marks below.
+    web.post(
+        f"/configurations/{config}/save",
+        data=form_fields("Contacts", "Contact", "Email", CONTACT_ROWS, version=2),
+    )
+    box = soup(web.get(f"/configurations/{config}")).find(id="push-result")
+    assert box is not None
+    text = " ".join(box.get_text(" ").split())
+    assert "Push failed" in text
+    assert "Floqer did not accept version 2. It named these problems:" in text
+    assert "Contact has no field 'Shoe_Size__c'" in text
+    assert "marked below" not in text

@@ -90,7 +90,10 @@ def test_a_400_is_shown_in_the_row_it_names(page: Page, app: RunningApp) -> None
         row = field_rows(page).nth(other)
         expect(row.get_by_role("alert")).to_have_count(0)
         expect(row.locator("[aria-invalid]")).to_have_count(0)
-    expect(page.get_by_text(NO_SHOE_SIZE)).to_have_count(1)
+    # Once in the form, on its row; the push history names it again, as its record.
+    expect(page.locator("#config-form").get_by_text(NO_SHOE_SIZE)).to_have_count(1)
+    history = page.get_by_role("table", name="Pushes of this configuration, newest first")
+    expect(history).to_contain_text(f"Field row 2 · name: {NO_SHOE_SIZE}")
     snapshot(page, "configuration-push-failed-400")
 
 

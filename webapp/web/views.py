@@ -149,6 +149,7 @@ def page_context(
         toggles=TOGGLES,
         latest_push=latest,
         push_view=push_view(latest, outcome, state) if latest and outcome else None,
+        latest_answer=push_answer(latest) if latest else None,
         floqer_state=state,
         check_floqer=needs_check(config, ctx.settings.floqer_recheck_seconds),
         pushes=[
