@@ -28,6 +28,7 @@ from webapp.floqer.models import (
     FloqerUser,
     OutputColumn,
     OutputRef,
+    CellError,
     RowCell,
     SheetRow,
     SheetSummary,
