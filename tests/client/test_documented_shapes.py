@@ -181,11 +181,14 @@ def test_add_and_list_rows(mocked: MockedFloqer, shape: Shape) -> None:
     ],
 )
 def test_a_cell_error_as_text_or_object(mocked: MockedFloqer, error: Any, expected: Any) -> None:
-    listed = copy.deepcopy(doc.LIST_ROWS)
+    listed: dict[str, Any] = copy.deepcopy(doc.LIST_ROWS)
     listed["rows"][0]["cells"]["salesforce_upsert_record_1"] = {"status": "failed", "error": error}
     [row] = answering(mocked, doc.enveloped(listed)).list_rows("w", "w", ["r"])
     got = row.cells["salesforce_upsert_record_1"].error
     assert (None if got is None else (got.code, got.message, got.fields)) == expected
+
+
+DOCUMENTED_ROW: dict[str, Any] = copy.deepcopy(doc.LIST_ROWS)["rows"][0]  # type: ignore[index]
 
 
 def test_recent_rows_reads_the_documented_page_and_asks_for_the_last_one(
@@ -197,7 +200,7 @@ def test_recent_rows_reads_the_documented_page_and_asks_for_the_last_one(
 
     def row(n: int) -> dict[str, Any]:
         return {
-            **doc.LIST_ROWS["rows"][0],
+            **DOCUMENTED_ROW,
             "row_id": f"r{n}",
             "created_at": f"2026-01-0{n}T00:00:00Z",
         }
