@@ -30,6 +30,7 @@ from webapp.floqer.errors import (
     FloqerTimeout,
     FloqerUnreachable,
     scrub,
+    wait_phrase,
 )
 from webapp.floqer.models import ActionNode, RowCell, SheetRow
 from webapp.preflight import Report
@@ -193,16 +194,22 @@ def poll(
     if cell is not None and cell.status in ("complete", "failed", "error"):
         _settle(run, cell, config)
     elif _past(run.started_at, bound):
-        seconds = round(bound.total_seconds())
+        seconds = wait_phrase(max(1, round(bound.total_seconds())))
         _end(
             run,
             "timeout",
-            f"Floqer did not finish the run within {seconds} seconds, so the app stopped "
+            f"Floqer did not finish the run within {seconds}, so the app stopped "
             "waiting. The row stays in the sheet and may still run: its result will show in "
             "Floqer.",
         )
     elif cell is not None:
         run.summary = WAITING.get(cell.status, WAITING["queued"])
+    session.commit()
+
+
+def fail(session: Session, run: TestRun, summary: str) -> None:
+    """A run that never reached Floqer's rows (its row or its push failed). Commits."""
+    _end(run, "error", summary)
     session.commit()
 
 

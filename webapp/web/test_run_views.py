@@ -157,10 +157,14 @@ def run_choice(
     ctx: AppContext, config: SavedConfiguration, upsert: UpsertConfig, panel: PanelInput
 ) -> tuple[RowChoice, Preview]:
     """The row the run will use and what each mapped field will receive from it. Raises
-    FloqerError when the sheet (or the chosen row) cannot be read."""
+    FloqerError when the chosen row cannot be read; without the sheet's chain, the columns
+    are the ones the panel posted (their tokens resolve all the same)."""
     client = floqer_for(ctx, config.connection)
-    chain: list[ActionNode] = sheet_chain(ctx.metadata, client, config).value
-    columns = input_columns(chain)
+    try:
+        chain: list[ActionNode] = sheet_chain(ctx.metadata, client, config).value
+        columns = input_columns(chain)
+    except FloqerError:
+        chain, columns = [], list(dict.fromkeys(panel.columns))
     if panel.row:
         found = client.list_rows(config.workflow_id, config.sheet_id, [panel.row])
         row: SheetRow | None = next((r for r in found if r.row_id == panel.row), None)

@@ -23,10 +23,13 @@ from webapp.services.configurations import VersionConflict, get_configuration, v
 from webapp.services.editing import Draft, DraftProblem, PushRefused, draft_for_check, read_draft
 from webapp.services.form_options import field_facts
 from webapp.services.pushing import LEASE_MARGIN, PushInProgress
+from webapp.services.test_run_preview import Preview
 from webapp.services.test_runs import (
     NotPushed,
+    RowChoice,
     begin,
     cancel,
+    fail,
     get_run,
     poll,
     push_if_changed,
@@ -197,20 +200,28 @@ def _run(
         message = "Tick “I understand this writes to Salesforce” first: nothing was run."
         return {**panel_context(ctx, session, config, panel=panel, message=message), **shown}
     client = floqer_for(ctx, config.connection)
+    failed: str | None = None
     try:
         choice, fields = run_choice(ctx, config, draft.upsert, panel)
     except FloqerError as exc:
-        message = f"Nothing was run: {exc.user_message}"
-        return {**panel_context(ctx, session, config, panel=panel, message=message), **shown}
-    problem = _pushed(ctx, session, config, draft, form, caller)
-    if isinstance(problem, dict):
-        return {**problem, **shown}
-    if problem:
-        return {**panel_context(ctx, session, config, panel=panel, message=problem), **shown}
+        choice, fields = RowChoice(row_id=panel.row), Preview([], "", None)
+        failed = f"The chosen row could not be read, so nothing was run. {exc.user_message}"
+    if failed is None:
+        problem = _pushed(ctx, session, config, draft, form, caller)
+        if isinstance(problem, dict):
+            return {**problem, **shown}
+        if isinstance(problem, NotPushed):
+            failed = (
+                f"The draft was saved, but Floqer did not take it, so nothing was run. {problem}"
+            )
+        elif problem:
+            return {**panel_context(ctx, session, config, panel=panel, message=problem), **shown}
     run, new = begin(
         session, config, actor=caller.user.email, nonce=panel.nonce, choice=choice, shown=fields
     )
-    if new:
+    if new and failed is not None:
+        fail(session, run, failed)
+    elif new:
         send(session, run, config, client)
         bound = timedelta(seconds=ctx.settings.test_run_wait_seconds)
         poll(session, run, config, client, bound)
@@ -224,9 +235,10 @@ def _pushed(
     draft: Draft,
     form: dict[str, list[str]],
     caller: Caller,
-) -> str | dict[str, Any] | None:
+) -> str | NotPushed | dict[str, Any] | None:
     """Push the draft when Floqer does not hold it yet: None when the run may go ahead, or
-    why it may not (a message, or the conflict page's context under `conflict`)."""
+    why it may not (a message; NotPushed when Floqer refused the push, which is recorded as
+    a run that failed; or the conflict page's context under `conflict`)."""
     client = floqer_for(ctx, config.connection)
     lease = timedelta(seconds=ctx.settings.floqer_timeout_seconds) + LEASE_MARGIN
     try:
@@ -253,7 +265,7 @@ def _pushed(
     except PushInProgress:
         return "A push of this configuration is on its way to Floqer: run again in a moment."
     except NotPushed as exc:
-        return f"The draft was saved but Floqer did not take it, so nothing was run. {exc}"
+        return exc
     return None
 
 
