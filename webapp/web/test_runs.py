@@ -63,11 +63,17 @@ def test_run_panel(
 
 @router.get(RUN + "/rows")
 def recent_rows_fragment(
-    request: Request, ctx: CtxDep, session: SessionDep, configuration_id: int, caller: Editor
+    request: Request,
+    ctx: CtxDep,
+    session: SessionDep,
+    configuration_id: int,
+    caller: Editor,
+    chosen: str = "",
 ) -> Response:
     """The sheet's recent rows to choose from (loaded after the panel: Floqer may be slow)."""
     config = get_configuration(session, configuration_id)
-    return render(request, TEMPLATE, rows_context(ctx, config), block="test_run_rows")
+    context = {**rows_context(ctx, config), "chosen": chosen[:200]}
+    return render(request, TEMPLATE, context, block="test_run_rows")
 
 
 @router.post(RUN + "/preview")
@@ -225,7 +231,7 @@ def _run(
         send(session, run, config, client)
         bound = timedelta(seconds=ctx.settings.test_run_wait_seconds)
         poll(session, run, config, client, bound)
-    return {**panel_context(ctx, session, config, run=run), **shown}
+    return {**panel_context(ctx, session, config, panel=panel, run=run), **shown}
 
 
 def _pushed(
