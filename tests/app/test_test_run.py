@@ -20,6 +20,7 @@ from tests.app.flows import (
     text_of,
 )
 from tests.conftest import AppFactory, RunningApp
+from webapp.services import test_runs
 
 ROW = {"email": "ada.lovelace@analytical.example", "first_name": "Ada", "last_name": "Lovelace"}
 
@@ -164,3 +165,18 @@ def test_without_the_confirmation_nothing_is_saved_or_run(
     assert draft_values(answer) == [v for _, v in CONTACT_ROWS]
     assert stored_runs(app) == []
     assert patches(app) == 0
+
+
+def test_only_the_newest_runs_are_kept(
+    app: RunningApp, web: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every table has a bound: the oldest runs of a configuration go first (the app runs in
+    a thread of this process, so its bound can be made small here)."""
+    monkeypatch.setattr(test_runs, "MAX_RUNS_KEPT", 3)
+    config = pushed_then_switched(web, "floq_sandbox_429")
+    for n in range(5):
+        web.post(f"/configurations/{config}/test-run/start", data=run_fields(2, f"n{n}"))
+    kept = stored_runs(app)
+    assert [run["nonce"] for run in kept] == ["n2", "n3", "n4"]
+    panel = soup(web.get(f"/configurations/{config}/test-run"))
+    assert len(panel.select("table.test-runs tbody tr")) == 3

@@ -48,7 +48,6 @@ from webapp.upsert_form import UpsertConfig
 MAX_RUNS_KEPT = 50  # per configuration; the oldest go first
 MAX_VALUE_LENGTH = 1000  # characters of one typed input value
 RECENT_ROWS = 20
-ENDED = frozenset({"complete", "failed", "error", "timeout", "cancelled", "unknown"})
 # Floqer failures worth asking again on the next poll; any other ends the run.
 PASSING = (
     FloqerRateLimited,
@@ -179,20 +178,25 @@ def poll(
     """Read the row's cell for the step once and record what it says. Commits."""
     if run.outcome != "waiting":
         return
+    cell: RowCell | None = None
+    note: str | None = None  # a failure worth asking again about
+    fatal: str | None = None  # one that ends the run
     try:
         rows = client.list_rows(config.workflow_id, config.sheet_id, [run.row_id])
     except PASSING as exc:
-        cell: RowCell | None = None
-        run.summary = f"Floqer did not answer the last check: {exc.user_message}"
+        note = f"Floqer did not answer the last check: {exc.user_message}"
     except FloqerError as exc:
-        _end(run, "error", f"Floqer could not say how the run went: {exc.user_message}")
-        session.commit()
-        return
+        fatal = f"Floqer could not say how the run went: {exc.user_message}"
     else:
         row = next((r for r in rows if r.row_id == run.row_id), None)
         cell = row.cells.get(config.step_id) if row else None
+    session.refresh(run)
+    if run.outcome != "waiting":  # "Stop waiting" while Floqer was being asked: it stands
+        return
     if cell is not None and cell.status in ("complete", "failed", "error"):
         _settle(run, cell, config)
+    elif fatal is not None:
+        _end(run, "error", fatal)
     elif _past(run.started_at, bound):
         seconds = wait_phrase(max(1, round(bound.total_seconds())))
         _end(
@@ -202,8 +206,8 @@ def poll(
             "waiting. The row stays in the sheet and may still run: its result will show in "
             "Floqer.",
         )
-    elif cell is not None:
-        run.summary = WAITING.get(cell.status, WAITING["queued"])
+    else:
+        run.summary = note or WAITING.get(cell.status if cell else "", WAITING["queued"])
     session.commit()
 
 
