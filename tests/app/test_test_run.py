@@ -140,15 +140,20 @@ def test_a_run_pushes_a_changed_draft_once_and_the_same_form_twice_runs_once(
     app: RunningApp, web: httpx.Client
 ) -> None:
     config = start_configuration(web, add_connection(web))
-    for _ in range(2):
-        answer = web.post(f"/configurations/{config}/test-run/start", data=run_fields(1, "same"))
-        assert "Inserted" in text_of(answer)
+    answers = [
+        web.post(f"/configurations/{config}/test-run/start", data=run_fields(1, "same"))
+        for _ in range(2)
+    ]
+    assert all("Inserted" in text_of(answer) for answer in answers)
+    assert "Version 2 was sent to Floqer before the run" in text_of(answers[0])
+    answer = answers[1]
     assert patches(app) == 1
     [run] = stored_runs(app)
     assert (run["outcome"], run["operation_type"], run["version"]) == ("complete", "Insert", 2)
     assert "ada.lovelace@analytical.example" in run["inputs"]
     again = web.post(f"/configurations/{config}/test-run/start", data=run_fields(2, "other"))
     assert "Updated" in text_of(again)
+    assert "was sent to Floqer before the run" not in text_of(again)
     assert patches(app) == 1  # Floqer holds version 2 already
     # htmx answers carry the form's new base version (the draft became version 2).
     assert soup(answer).select_one("#base-version[hx-swap-oob]")["value"] == "2"  # type: ignore[index]

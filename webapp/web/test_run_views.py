@@ -104,6 +104,7 @@ class TestPanel:
     message: str | None = None
     nonce: str = field(default_factory=lambda: uuid.uuid4().hex)
     oob_version: int | None = None  # the form's base_version after a push (htmx answers)
+    pushed_version: int | None = None  # the version the run sent to Floqer first
 
 
 def panel_context(

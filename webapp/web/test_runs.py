@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from webapp.context import AppContext
-from webapp.db import SavedConfiguration
+from webapp.db import PushRecord, SavedConfiguration
 from webapp.floqer.errors import FloqerError
 from webapp.services.configurations import VersionConflict, get_configuration, version_body
 from webapp.services.editing import Draft, DraftProblem, PushRefused, draft_for_check, read_draft
@@ -207,6 +207,7 @@ def _run(
         return {**panel_context(ctx, session, config, panel=panel, message=message), **shown}
     client = floqer_for(ctx, config.connection)
     failed: str | None = None
+    pushed: int | None = None
     try:
         choice, fields = run_choice(ctx, config, draft.upsert, panel)
     except FloqerError as exc:
@@ -216,6 +217,8 @@ def _run(
         problem = _pushed(ctx, session, config, draft, form, caller)
         if isinstance(problem, dict):
             return {**problem, **shown}
+        if isinstance(problem, PushRecord):
+            pushed, problem = problem.version, None
         if isinstance(problem, NotPushed):
             failed = (
                 f"The draft was saved, but Floqer did not take it, so nothing was run. {problem}"
@@ -231,7 +234,10 @@ def _run(
         send(session, run, config, client)
         bound = timedelta(seconds=ctx.settings.test_run_wait_seconds)
         poll(session, run, config, client, bound)
-    return {**panel_context(ctx, session, config, panel=panel, run=run), **shown}
+    context = panel_context(ctx, session, config, panel=panel, run=run)
+    if pushed is not None:
+        context["test_panel"] = replace(context["test_panel"], pushed_version=pushed)
+    return {**context, **shown}
 
 
 def _pushed(
@@ -241,14 +247,15 @@ def _pushed(
     draft: Draft,
     form: dict[str, list[str]],
     caller: Caller,
-) -> str | NotPushed | dict[str, Any] | None:
-    """Push the draft when Floqer does not hold it yet: None when the run may go ahead, or
-    why it may not (a message; NotPushed when Floqer refused the push, which is recorded as
-    a run that failed; or the conflict page's context under `conflict`)."""
+) -> str | NotPushed | PushRecord | dict[str, Any] | None:
+    """Push the draft when Floqer does not hold it yet. The run may go ahead on None (Floqer
+    held it) or the push's record; it may not on a message, on NotPushed (Floqer refused
+    the push: recorded as a run that failed) or on the conflict page's context under
+    `conflict`."""
     client = floqer_for(ctx, config.connection)
     lease = timedelta(seconds=ctx.settings.floqer_timeout_seconds) + LEASE_MARGIN
     try:
-        push_if_changed(
+        record = push_if_changed(
             session,
             config,
             draft,
@@ -272,7 +279,7 @@ def _pushed(
         return "A push of this configuration is on its way to Floqer: run again in a moment."
     except NotPushed as exc:
         return exc
-    return None
+    return record
 
 
 def _page_with_draft(
