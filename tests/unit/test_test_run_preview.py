@@ -7,10 +7,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from webapp.services.test_run_preview import (
+    MAX_VALUE_LENGTH,
     RowContext,
     concerned_field,
     preview,
     record_link,
+    typed_values,
 )
 from webapp.upsert_form import FieldRow, UpsertConfig
 
@@ -133,3 +135,11 @@ def test_the_preview_never_raises_and_keeps_every_row(value: str, ignore_empty: 
     shown = preview(config, ROW)
     assert [f.name for f in shown.fields] == ["Email", "Title"]
     assert all(f.action in ("send", "skip", "clear", "later") for f in shown.fields)
+
+
+def test_typed_values_keep_the_sheets_columns_only_each_bounded() -> None:
+    typed = typed_values(
+        ["email", "domain"], ["email", "evil", "domain"], ["a" * 5000, "x", "acme.example"]
+    )
+    assert typed == {"email": "a" * MAX_VALUE_LENGTH, "domain": "acme.example"}
+    assert typed_values(["email"], [], []) == {"email": ""}

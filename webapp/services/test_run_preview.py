@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 
+from webapp.floqer.models import ActionNode, SheetRow
 from webapp.preflight.fields import TOKEN
 from webapp.upsert_form import UpsertConfig
 
 Action = Literal["send", "skip", "clear", "later"]
+MAX_VALUE_LENGTH = 1000  # characters of one typed input value
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,48 @@ class RowContext:
     values: Mapping[str, Any]
     outputs: Mapping[str, Mapping[str, Any]]
     step_names: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class RowChoice:
+    """The row to run: `row_id` of a row already in the sheet, or `values` typed for a new one."""
+
+    row_id: str = ""
+    values: Mapping[str, str] | None = None
+
+    @property
+    def existing(self) -> bool:
+        return bool(self.row_id)
+
+
+def input_columns(chain: Sequence[ActionNode]) -> list[str]:
+    """The sheet's input columns: the outputs of the chain's input node."""
+    node = next((n for n in chain if n.is_input), None)
+    return [output.name for output in node.outputs] if node else []
+
+
+def step_names(chain: Sequence[ActionNode]) -> dict[str, str]:
+    return {n.action_instance_id: n.display_name or n.action_id for n in chain if not n.is_input}
+
+
+def typed_values(
+    columns: Sequence[str], names: Sequence[str], values: Sequence[str]
+) -> dict[str, str]:
+    """The values typed for each input column, bounded; columns the sheet has not are dropped."""
+    typed = dict(zip(names, values, strict=False))
+    return {column: typed.get(column, "")[:MAX_VALUE_LENGTH] for column in columns}
+
+
+def row_context(
+    chain: Sequence[ActionNode], step_id: str, values: Mapping[str, Any], row: SheetRow | None
+) -> RowContext:
+    """What the tokens resolve from; a row that ran gives its earlier steps' outputs."""
+    outputs: dict[str, Mapping[str, Any]] = {}
+    if row is not None:
+        for aiid, cell in row.cells.items():
+            if aiid != step_id and cell.status == "complete":
+                outputs[aiid] = cell.outputs
+    return RowContext(values, outputs, step_names(chain))
 
 
 def preview(upsert: UpsertConfig, row: RowContext) -> Preview:

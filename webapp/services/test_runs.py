@@ -9,7 +9,6 @@ as "timeout": the row stays in the sheet and may still run.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,13 +31,13 @@ from webapp.floqer.errors import (
     scrub,
     wait_phrase,
 )
-from webapp.floqer.models import ActionNode, RowCell, SheetRow
+from webapp.floqer.models import RowCell
 from webapp.preflight import Report
 from webapp.services import audit
 from webapp.services.editing import Draft, save_and_push, save_draft
 from webapp.services.test_run_preview import (
     Preview,
-    RowContext,
+    RowChoice,
     as_text,
     concerned_field,
     record_link,
@@ -46,7 +45,6 @@ from webapp.services.test_run_preview import (
 from webapp.upsert_form import UpsertConfig
 
 MAX_RUNS_KEPT = 50  # per configuration; the oldest go first
-MAX_VALUE_LENGTH = 1000  # characters of one typed input value
 RECENT_ROWS = 20
 # Floqer failures worth asking again on the next poll; any other ends the run.
 PASSING = (
@@ -65,48 +63,6 @@ FLOQER_CODES: Mapping[str, str] = {
     "ACTION_NOT_CONFIGURED": "Floqer says the step is not configured: push it, then run again.",
 }
 WAITING = {"queued": "Queued in Floqer…", "running": "Running in Floqer…"}
-
-
-@dataclass(frozen=True)
-class RowChoice:
-    """The row to run: `row_id` of a row already in the sheet, or `values` typed for a new one."""
-
-    row_id: str = ""
-    values: Mapping[str, str] | None = None
-
-    @property
-    def existing(self) -> bool:
-        return bool(self.row_id)
-
-
-def input_columns(chain: Sequence[ActionNode]) -> list[str]:
-    """The sheet's input columns: the outputs of the chain's input node."""
-    node = next((n for n in chain if n.is_input), None)
-    return [output.name for output in node.outputs] if node else []
-
-
-def step_names(chain: Sequence[ActionNode]) -> dict[str, str]:
-    return {n.action_instance_id: n.display_name or n.action_id for n in chain if not n.is_input}
-
-
-def typed_values(
-    columns: Sequence[str], names: Sequence[str], values: Sequence[str]
-) -> dict[str, str]:
-    """The values typed for each input column, bounded; columns the sheet has not are dropped."""
-    typed = dict(zip(names, values, strict=False))
-    return {column: typed.get(column, "")[:MAX_VALUE_LENGTH] for column in columns}
-
-
-def row_context(
-    chain: Sequence[ActionNode], step_id: str, values: Mapping[str, Any], row: SheetRow | None
-) -> RowContext:
-    """What the tokens resolve from; a row that ran gives its earlier steps' outputs."""
-    outputs: dict[str, Mapping[str, Any]] = {}
-    if row is not None:
-        for aiid, cell in row.cells.items():
-            if aiid != step_id and cell.status == "complete":
-                outputs[aiid] = cell.outputs
-    return RowContext(values, outputs, step_names(chain))
 
 
 def begin(

@@ -13,15 +13,16 @@ from webapp.db import SavedConfiguration, TestRun
 from webapp.floqer.errors import FloqerError
 from webapp.floqer.models import ActionNode, SheetRow
 from webapp.services.form_options import sheet_chain
-from webapp.services.test_run_preview import Preview, as_text, preview
-from webapp.services.test_runs import (
-    RECENT_ROWS,
+from webapp.services.test_run_preview import (
+    Preview,
     RowChoice,
+    as_text,
     input_columns,
-    recent_runs,
+    preview,
     row_context,
     typed_values,
 )
+from webapp.services.test_runs import RECENT_ROWS, recent_runs
 from webapp.upsert_form import UpsertConfig
 from webapp.web.deps import floqer_for, form_value
 

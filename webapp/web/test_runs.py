@@ -23,10 +23,9 @@ from webapp.services.configurations import VersionConflict, get_configuration, v
 from webapp.services.editing import Draft, DraftProblem, PushRefused, draft_for_check, read_draft
 from webapp.services.form_options import field_facts
 from webapp.services.pushing import LEASE_MARGIN, PushInProgress
-from webapp.services.test_run_preview import Preview
+from webapp.services.test_run_preview import Preview, RowChoice
 from webapp.services.test_runs import (
     NotPushed,
-    RowChoice,
     begin,
     cancel,
     fail,
