@@ -126,6 +126,21 @@ def test_a_cell_that_never_finishes_ends_as_a_timeout(start_app: AppFactory) -> 
         assert "The row stays in the sheet and may still run" in text_of(polled)
 
 
+def test_without_javascript_check_again_answers_the_whole_page(
+    app: RunningApp, web: httpx.Client
+) -> None:
+    config = pushed_then_switched(web, "floq_sandbox_stuckrun")
+    answer = web.post(f"/configurations/{config}/test-run", data=run_fields(2, "n1"))
+    check = soup(answer).select_one("noscript form")
+    assert check is not None
+    assert check["action"] == f"/configurations/{config}/test-run/check"
+    [run] = stored_runs(app)
+    page = web.post(str(check["action"]), data={"run_id": run["id"], "csrf_token": "x"})
+    assert page.status_code == 200
+    assert soup(page).select_one("#config-form") is not None
+    assert "in Floqer…" in text_of(page)  # queued or running, still followed
+
+
 def test_stop_waiting_ends_the_wait(app: RunningApp, web: httpx.Client) -> None:
     config = pushed_then_switched(web, "floq_sandbox_stuckrun")
     web.post(f"/configurations/{config}/test-run/start", data=run_fields(2, "n1"))

@@ -157,6 +157,25 @@ def poll_test_run(
     return render(request, TEMPLATE, context, block="test_run_result")
 
 
+@router.post(RUN + "/check")
+def check_test_run_page(
+    request: Request,
+    ctx: CtxDep,
+    session: SessionDep,
+    form: FormDep,
+    configuration_id: int,
+    caller: Editor,
+) -> Response:
+    """Without JavaScript nothing asks every second: "Check again" answers the whole page."""
+    config = get_configuration(session, configuration_id)
+    run = get_run(session, config, _run_id(form))
+    if run is not None:
+        bound = timedelta(seconds=ctx.settings.test_run_wait_seconds)
+        poll(session, run, config, floqer_for(ctx, config.connection), bound)
+    panel = panel_context(ctx, session, config, run=run)["test_panel"]
+    return render(request, "configuration.html", page_context(ctx, config, test_panel=panel))
+
+
 @router.post(RUN + "/cancel")
 def stop_waiting(
     request: Request,
