@@ -200,3 +200,23 @@ def test_only_the_newest_runs_are_kept(
     assert [run["nonce"] for run in kept] == ["n2", "n3", "n4"]
     panel = soup(web.get(f"/configurations/{config}/test-run"))
     assert len(panel.select("table.test-runs tbody tr")) == 3
+
+
+def test_in_sandbox_mode_the_warning_names_the_simulated_org_and_the_record_link_opens_it(
+    start_app: AppFactory,
+) -> None:
+    app = start_app(embedded=True)
+    with app.signed_in() as web:
+        config = start_configuration(web, 1)
+        panel = text_of(web.get(f"/configurations/{config}/test-run"))
+        assert (
+            "This writes one record to the sandbox's simulated Salesforce org (connection "
+            "“Sandbox (demo org)”); nothing reaches a real org."
+        ) in panel
+        answer = web.post(f"/configurations/{config}/test-run/start", data=run_fields(1, "n1"))
+        link = soup(answer).select_one("#test-run-result a[target=_blank]")
+        assert link is not None
+        record_id = link.get_text()
+        view = httpx.get(str(link["href"]), headers={"Accept": "text/html"})
+        assert f"Contact {record_id}" in text_of(view)
+        assert "Lovelace" in text_of(view)
