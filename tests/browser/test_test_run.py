@@ -143,6 +143,8 @@ def test_a_slow_run_shows_its_wait_and_stop_waiting_ends_it(page: Page, app: Run
     expect(outcome).to_contain_text("Running in Floqer…")
     outcome.get_by_role("button", name="Stop waiting").click()
     expect(outcome).to_contain_text("You stopped waiting")
+    runs = page.get_by_role("table", name="Recent test runs").get_by_role("row")
+    expect(runs.nth(1)).to_contain_text("Stopped waiting")
 
     with app.signed_in() as web:
         web.post(
@@ -154,3 +156,4 @@ def test_a_slow_run_shows_its_wait_and_stop_waiting_ends_it(page: Page, app: Run
     run_confirmed(page)
     expect(outcome.get_by_role("button", name="Stop waiting")).to_be_visible()
     expect(outcome).to_contain_text("Inserted")
+    expect(runs.nth(1)).to_contain_text("Inserted")

@@ -106,6 +106,7 @@ class TestPanel:
     nonce: str = field(default_factory=lambda: uuid.uuid4().hex)
     oob_version: int | None = None  # the form's base_version after a push (htmx answers)
     pushed_version: int | None = None  # the version the run sent to Floqer first
+    oob_runs: bool = False  # a poll's answer redraws "Recent test runs" once the run ended
 
 
 def panel_context(

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from webapp.context import AppContext
-from webapp.db import PushRecord, SavedConfiguration
+from webapp.db import PushRecord, SavedConfiguration, TestRun
 from webapp.floqer.errors import FloqerError
 from webapp.services.configurations import VersionConflict, get_configuration, version_body
 from webapp.services.editing import Draft, DraftProblem, PushRefused, draft_for_check, read_draft
@@ -153,8 +153,7 @@ def poll_test_run(
     if run is not None:
         bound = timedelta(seconds=ctx.settings.test_run_wait_seconds)
         poll(session, run, config, floqer_for(ctx, config.connection), bound)
-    context = panel_context(ctx, session, config, run=run)
-    return render(request, TEMPLATE, context, block="test_run_result")
+    return _result(request, ctx, session, config, run)
 
 
 @router.post(RUN + "/check")
@@ -189,7 +188,20 @@ def stop_waiting(
     run = get_run(session, config, _run_id(form))
     if run is not None:
         cancel(session, run)
+    return _result(request, ctx, session, config, run)
+
+
+def _result(
+    request: Request,
+    ctx: AppContext,
+    session: SessionDep,
+    config: SavedConfiguration,
+    run: TestRun | None,
+) -> Response:
+    """The run's result; once it ended, "Recent test runs" is redrawn with it."""
     context = panel_context(ctx, session, config, run=run)
+    if run is not None and run.outcome not in ("sending", "waiting"):
+        context["test_panel"] = replace(context["test_panel"], oob_runs=True)
     return render(request, TEMPLATE, context, block="test_run_result")
 
 
