@@ -52,6 +52,8 @@ class Settings:
     # The metadata cache's bounds: entries, and megabytes (estimated).
     cache_max_entries: int = 512
     cache_max_megabytes: int = 64
+    # How long a one-row test run is followed before the page stops waiting ("timeout").
+    test_run_wait_seconds: float = 60.0
 
     @cached_property
     def forwarded_from(self) -> tuple[Network, ...]:
@@ -89,6 +91,7 @@ class Settings:
             floqer_calls_pending=int(_number(env, "WEBAPP_FLOQER_CALLS_PENDING", 32)),
             cache_max_entries=int(_number(env, "WEBAPP_CACHE_MAX_ENTRIES", 512)),
             cache_max_megabytes=int(_number(env, "WEBAPP_CACHE_MAX_MB", 64)),
+            test_run_wait_seconds=_number(env, "WEBAPP_TEST_RUN_WAIT_SECONDS", 60.0),
         )
 
     def serving_on(self, host: str) -> Settings:

@@ -178,6 +178,21 @@ def test_a_row_added_with_a_run_comes_back_with_the_upsert_result(floqer: Floqer
     assert cell.outputs["operation_type"] == "Insert"
 
 
+def test_recent_rows_come_newest_first_and_an_existing_row_runs_again(
+    floqer: FloqerClient,
+) -> None:
+    step = upsert_step(floqer, ACCOUNT_SYNC)
+    rows = [{"domain": f"d{n}.example", "company_name": f"Company {n}"} for n in range(5)]
+    added = floqer.add_rows(step.workflow_id, step.sheet_id, rows, run_after_add="none")
+    recent = floqer.recent_rows(step.workflow_id, step.sheet_id, limit=3)
+    assert [r.row_id for r in recent] == added.row_ids[:1:-1]
+    assert recent[0].values == rows[-1]
+    assert recent[0].cells[step.action_instance_id].status == "not_run"
+    assert floqer.run_rows(step.workflow_id, step.sheet_id, [recent[0].row_id]) == 1
+    [ran] = floqer.list_rows(step.workflow_id, step.sheet_id, [recent[0].row_id])
+    assert ran.cells[step.action_instance_id].status == "complete"
+
+
 def test_each_call_logs_one_line_with_operation_path_and_status_but_no_key(
     floqer: FloqerClient, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -457,9 +472,10 @@ def test_the_endpoint_table_marks_every_guess_as_ours() -> None:
         "field_options",
         "add_rows",
         "list_rows",
+        "run_rows",
     }
     ours = {name for name, e in ENDPOINTS.items() if e.provenance == "ours"}
-    assert ours == {"action_chain", "add_action"}
+    assert ours == {"action_chain", "add_action", "run_rows"}
     # Floqer's action pages: "Configure Action body (PATCH /api/v1/workflows/…)".
     assert ENDPOINTS["configure"] == ("PATCH", ENDPOINTS["configure"].path, "doc")
     assert ENDPOINTS["who_am_i"].provenance == "third-party"

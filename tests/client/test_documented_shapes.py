@@ -150,8 +150,84 @@ def test_add_and_list_rows(mocked: MockedFloqer, shape: Shape) -> None:
     assert added.rows_queued_for_run == 0
     [row] = answering(mocked, shape(doc.enveloped(doc.LIST_ROWS))).list_rows("w", "w", ["r"])
     assert row.values["email"] == "ada@example.com"
+    assert row.created_at is not None
+    assert row.created_at.year == 1970
     cell = row.cells["salesforce_upsert_record_1"]
-    assert (cell.status, cell.error) == ("queued", "string")
+    assert cell.status == "queued"
+    assert cell.error is not None
+    assert (cell.error.code, cell.error.message, cell.error.fields) == ("", "string", [])
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (
+            "Required fields are missing: [LastName]",
+            ("", "Required fields are missing: [LastName]", []),
+        ),
+        (
+            {
+                "code": "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                "message": "bad",
+                "fields": ["Status"],
+            },
+            ("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "bad", ["Status"]),
+        ),
+        ({"message": "no code", "fields": "Status"}, ("", "no code", [])),
+        (None, None),
+        ("", None),
+        (42, ("", "42", [])),
+        ([1, 2], None),
+    ],
+)
+def test_a_cell_error_as_text_or_object(mocked: MockedFloqer, error: Any, expected: Any) -> None:
+    listed: dict[str, Any] = copy.deepcopy(doc.LIST_ROWS)
+    listed["rows"][0]["cells"]["salesforce_upsert_record_1"] = {"status": "failed", "error": error}
+    [row] = answering(mocked, doc.enveloped(listed)).list_rows("w", "w", ["r"])
+    got = row.cells["salesforce_upsert_record_1"].error
+    assert (None if got is None else (got.code, got.message, got.fields)) == expected
+
+
+DOCUMENTED_ROW: dict[str, Any] = copy.deepcopy(doc.LIST_ROWS)["rows"][0]  # type: ignore[index]
+
+
+def test_recent_rows_reads_the_documented_page_and_asks_for_the_last_one(
+    mocked: MockedFloqer, shape: Shape
+) -> None:
+    """The first page says how many rows the sheet has (`total_count`, documented); when
+    there are more than asked for, the last page is read, and rows come newest first."""
+    bodies: list[Any] = []
+
+    def row(n: int) -> dict[str, Any]:
+        return {
+            **DOCUMENTED_ROW,
+            "row_id": f"r{n}",
+            "created_at": f"2026-01-0{n}T00:00:00Z",
+        }
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        bodies.append(body)
+        rows = [row(n) for n in range(1, 10)][body["offset"] : body["offset"] + body["limit"]]
+        page = {**doc.LIST_ROWS, "rows": rows, "total_count": 9}
+        return httpx.Response(200, content=json.dumps(shape(doc.enveloped(page))).encode())
+
+    recent = mocked(handler, KEY).recent_rows("w", "w", limit=3)
+    assert [r.row_id for r in recent] == ["r9", "r8", "r7"]
+    assert bodies == [{"limit": 3, "offset": 0}, {"limit": 3, "offset": 6}]
+
+
+def test_run_rows_reads_how_many_were_queued(mocked: MockedFloqer, shape: Shape) -> None:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        body = shape(doc.enveloped({"rows_queued_for_run": 1}))
+        return httpx.Response(200, content=json.dumps(body).encode())
+
+    assert mocked(handler, KEY).run_rows("w", "s", ["r1"]) == 1
+    assert (sent[0].method, sent[0].url.path) == ("POST", "/api/v1/workflows/w/sheets/s/rows/run")
+    assert json.loads(sent[0].content) == {"row_ids": ["r1"]}
 
 
 def test_who_am_i_with_null_names(mocked: MockedFloqer, shape: Shape) -> None:

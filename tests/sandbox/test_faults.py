@@ -37,7 +37,9 @@ EVERYTHING_FAULTS = {
 }
 SLOW = "floq_sandbox_slow"
 REVOKED = "floq_sandbox_revoked"
-ALL_FAULT_KEYS = {*SALESFORCE_FAULTS, *EVERYTHING_FAULTS, SLOW, REVOKED}
+# Runs that take time: tested in test_run_views.py.
+RUN_FAULTS = {"floq_sandbox_slowrun", "floq_sandbox_stuckrun"}
+ALL_FAULT_KEYS = {*SALESFORCE_FAULTS, *EVERYTHING_FAULTS, SLOW, REVOKED, *RUN_FAULTS}
 CONTACT = upsert_inputs(
     "Contact",
     "Email",

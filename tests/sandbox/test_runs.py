@@ -162,9 +162,10 @@ def test_first_run_inserts_a_record_the_sandbox_then_serves_at_account_url(
     assert len(record_id) == 18
     assert record_id.isalnum()
     assert record_id.startswith(prefix)
-    assert outputs["account_url"] == f"{sandbox_url}/_sandbox/records/{record_id}"
+    # Salesforce's account_url is the org's base URL; the record is at {account_url}/{id}.
+    assert outputs["account_url"] == f"{sandbox_url}/_sandbox/records"
 
-    answer = data(httpx.get(outputs["account_url"]))
+    answer = data(httpx.get(f"{outputs['account_url']}/{record_id}"))
     assert answer["object"] == obj
     record = answer["record"]
     assert record["Id"] == record_id

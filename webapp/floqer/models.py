@@ -262,6 +262,28 @@ class FieldProblem(FloqerModel):
 class AddedRows(FloqerModel):
     row_ids: Annotated[list[Identifier], SkipInvalid] = Field(default_factory=list)
     rows_queued_for_run: LenientInt = None
+    # Why rows were refused: the sandbox's {index, reason}, Floqer's {row, errors[]}; read
+    # only to say why a test row was not added.
+    rejected: Annotated[list[Mapping], SkipInvalid] = Field(default_factory=list)
+
+
+class CellError(FloqerModel):
+    """A failed cell's error: Floqer documents it as text; the sandbox sends an object with
+    Salesforce's code, message and the fields it concerns."""
+
+    code: Text = ""
+    message: Text = ""
+    fields: Annotated[list[Text], SkipInvalid] = Field(default_factory=list)
+
+
+def _cell_error(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return {"message": value}
+    if isinstance(value, dict):
+        return value
+    return {"message": _text(value)} if _text(value) else None
 
 
 class RowCell(FloqerModel):
@@ -270,11 +292,12 @@ class RowCell(FloqerModel):
     status: Text = ""
     outputs: Mapping = Field(default_factory=dict)
     # Documented as text on a failed cell; an object with code and message is accepted too.
-    error: Any = None
+    error: Annotated[CellError | None, BeforeValidator(_cell_error), WrapValidator(_or_none)] = None
 
 
 class SheetRow(FloqerModel):
     row_id: Identifier
+    created_at: LenientDatetime = None
     values: Mapping = Field(default_factory=dict, validation_alias=AliasChoices("inputs", "values"))
     cells: Annotated[dict[str, RowCell], WrapValidator(_skip_invalid_values)] = Field(
         default_factory=dict
@@ -283,6 +306,8 @@ class SheetRow(FloqerModel):
 
 class RowPage(FloqerModel):
     rows: Annotated[list[SheetRow], SkipInvalid] = Field(default_factory=list)
+    # The sheet's row count: `total` in the sandbox, `total_count` in Floqer's docs.
+    total: LenientInt = Field(default=None, validation_alias=AliasChoices("total_count", "total"))
 
 
 class Envelope(FloqerModel):

@@ -17,6 +17,12 @@ class Scope(Enum):
     SALESFORCE = "salesforce"  # options, configure of a Salesforce step, runs
     EVERYTHING = "everything"  # every call but who-am-I
     ALL = "all"  # every call, who-am-I included
+    RUNS = "runs"  # every call answers; a run of the sheet's chain takes time
+
+
+# How long a run takes under floq_sandbox_slowrun: queued, then running, then done.
+SLOW_RUN_QUEUED_SECONDS = 0.5
+SLOW_RUN_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,19 @@ class Fault:
     code: str
     message: str
     slow: bool = False  # answers late (SandboxSettings.slow_key_seconds), not an error
+    # Scope.RUNS: seconds a run takes (queued, then running); None: it never ends.
+    run_seconds: float | None = None
+
+    @property
+    def summary(self) -> str:
+        """What the key does, for the sandbox's index page."""
+        if self.slow:
+            return "every answer late (5 s by default)"
+        if self.scope is Scope.RUNS:
+            if self.run_seconds is None:
+                return "rows run forever: their cells stay running"
+            return f"rows take {self.run_seconds:g} s to run: queued, then running"
+        return self.message
 
     def error(self) -> FloqerApiError:
         headers = {"Retry-After": "30"} if self.status == 429 else None
@@ -94,6 +113,21 @@ FAULTS: dict[str, Fault] = {
             401,
             "INVALID_API_KEY",
             "Invalid API key",
+        ),
+        Fault(
+            "floq_sandbox_slowrun",
+            Scope.RUNS,
+            200,
+            "",
+            "",
+            run_seconds=SLOW_RUN_SECONDS,
+        ),
+        Fault(
+            "floq_sandbox_stuckrun",
+            Scope.RUNS,
+            200,
+            "",
+            "",
         ),
         Fault(
             "floq_sandbox_slow",

@@ -86,7 +86,7 @@ class Gate:
 
     async def _apply_fault(self, scope: Scope, api_key: str) -> FloqerApiError | None:
         fault = fault_for(api_key)
-        if fault is None or fault.scope is FaultScope.SALESFORCE:
+        if fault is None or fault.scope in (FaultScope.SALESFORCE, FaultScope.RUNS):
             return None
         if fault.scope is FaultScope.EVERYTHING and scope["path"] == WHO_AM_I:
             return None

@@ -9,12 +9,13 @@ from fastapi import APIRouter, Body, Depends, FastAPI, Path, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from webapp.sandbox.errors import FloqerApiError, problem, success
 from webapp.sandbox.faults import FAULTS, Fault, fault_for
 from webapp.sandbox.gate import API_PREFIX, Gate
 from webapp.sandbox.ratelimit import RateLimiter
+from webapp.sandbox.record_page import missing_page, record_page
 from webapp.sandbox.service import Sandbox
 from webapp.sandbox.settings import SandboxSettings
 from webapp.sandbox.sfdc.setup import RetypeTo
@@ -63,14 +64,15 @@ def _fault(api_key: Annotated[str, Depends(_api_key)]) -> Fault | None:
     return fault_for(api_key)
 
 
-def _record_url(request: Request) -> Any:
-    base = str(request.base_url).rstrip("/")
-    return lambda record_id: f"{base}/_sandbox/records/{record_id}"
+def _account_url(request: Request) -> str:
+    """The simulated org's base URL: `{account_url}/{record_id}` is the sandbox's record view,
+    as `{account_url}/{record_id}` opens a record in a real Salesforce org."""
+    return str(request.base_url).rstrip("/") + "/_sandbox/records"
 
 
 SandboxDep = Annotated[Sandbox, Depends(_sandbox)]
 FaultDep = Annotated["Fault | None", Depends(_fault)]
-RecordUrlDep = Annotated[Any, Depends(_record_url)]
+AccountUrlDep = Annotated[str, Depends(_account_url)]
 SHEET = "/workflows/{wid}/sheets/{sid}"
 api = APIRouter(prefix=API_PREFIX)
 
@@ -131,12 +133,12 @@ def field_options(
 def add_rows(
     sandbox: SandboxDep,
     fault: FaultDep,
-    record_url: RecordUrlDep,
+    account_url: AccountUrlDep,
     wid: str,
     sid: str,
     body: AddRowsBody,
 ) -> JSONResponse:
-    data = sandbox.add_rows(wid, sid, body.rows, body.run_after_add, fault, record_url)
+    data = sandbox.add_rows(wid, sid, body.rows, body.run_after_add, fault, account_url)
     return success(data)
 
 
@@ -149,20 +151,28 @@ def list_rows(sandbox: SandboxDep, wid: str, sid: str, body: ListRowsBody) -> JS
 def run_rows(
     sandbox: SandboxDep,
     fault: FaultDep,
-    record_url: RecordUrlDep,
+    account_url: AccountUrlDep,
     wid: str,
     sid: str,
     body: RunRowsBody,
 ) -> JSONResponse:
-    return success(sandbox.run_rows(wid, sid, body.row_ids, fault, record_url))
+    return success(sandbox.run_rows(wid, sid, body.row_ids, fault, account_url))
 
 
 extras = APIRouter(prefix="/_sandbox")
 
 
 @extras.get("/records/{record_id}")
-def sandbox_record(sandbox: SandboxDep, record_id: str) -> JSONResponse:
-    return success(sandbox.record(record_id))
+def sandbox_record(request: Request, sandbox: SandboxDep, record_id: str) -> Response:
+    """One record: a readable page for a browser (the upsert's `{account_url}/{record_id}`),
+    JSON for everyone else."""
+    if "text/html" not in request.headers.get("accept", ""):
+        return success(sandbox.record(record_id))
+    try:
+        found = sandbox.record(record_id)
+    except FloqerApiError:
+        return HTMLResponse(missing_page(record_id), status_code=404)
+    return HTMLResponse(record_page(found))
 
 
 @extras.get("/objects/{object_name}/records")
@@ -239,10 +249,7 @@ def create_sandbox_app(settings: SandboxSettings | None = None) -> FastAPI:
                 "name": "Floqer sandbox",
                 "base_url": f"{API_PREFIX}",
                 "org": settings.org,
-                "fault_keys": {
-                    key: f.message or "every answer late (5 s by default)"
-                    for key, f in FAULTS.items()
-                },
+                "fault_keys": {key: f.summary for key, f in FAULTS.items()},
             }
         )
 

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import functools
+import math
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
 
 from webapp.sandbox.errors import bad_request, not_found, problem
-from webapp.sandbox.faults import Fault, Scope
+from webapp.sandbox.faults import SLOW_RUN_QUEUED_SECONDS, Fault, Scope
 from webapp.sandbox.floqer.catalog import CATALOG
 from webapp.sandbox.floqer.configure import configure
-from webapp.sandbox.floqer.runner import RecordUrl, run_row
+from webapp.sandbox.floqer.runner import run_row
 from webapp.sandbox.floqer.seed import seed_workspace
-from webapp.sandbox.floqer.workspace import Cell, Row, Sheet
+from webapp.sandbox.floqer.workspace import Cell, PendingRun, Row, Sheet
 from webapp.sandbox.options import field_options
 from webapp.sandbox.settings import OrgName
 from webapp.sandbox.sfdc.model import OrgSpec
@@ -151,7 +153,7 @@ class Sandbox:
         rows: list[Any],
         run_after_add: str,
         fault: Fault | None,
-        record_url: RecordUrl,
+        account_url: str,
     ) -> dict[str, Any]:
         sheet = self.workspace.sheet(wid, sid)
         columns = {name for name, _ in sheet.input_columns}
@@ -168,7 +170,7 @@ class Sandbox:
             added.append(row)
         limit = RUN_LIMITS[run_after_add]
         queued = added if limit is None else added[:limit]
-        self._run(wid, sheet, queued, fault, record_url)
+        self._run(wid, sheet, queued, fault, account_url)
         return {
             "row_count": len(added),
             "row_ids": [r.row_id for r in added],
@@ -185,17 +187,19 @@ class Sandbox:
             rows = list(sheet.rows.values())[offset : offset + limit]
         else:
             rows = [sheet.rows[r] for r in row_ids if r in sheet.rows]
-        return {"rows": [r.render() for r in rows], "total": len(sheet.rows)}
+        now = time.monotonic()
+        self._run_due(wid, sheet, rows, now)
+        return {"rows": [r.render(now) for r in rows], "total": len(sheet.rows)}
 
     @_locked
     def run_rows(
-        self, wid: str, sid: str, row_ids: list[str], fault: Fault | None, record_url: RecordUrl
+        self, wid: str, sid: str, row_ids: list[str], fault: Fault | None, account_url: str
     ) -> dict[str, Any]:
         sheet = self.workspace.sheet(wid, sid)
         unknown = [r for r in row_ids if r not in sheet.rows]
         if unknown:
             raise not_found(f"Row {unknown[0]}")
-        self._run(wid, sheet, [sheet.rows[r] for r in row_ids], fault, record_url)
+        self._run(wid, sheet, [sheet.rows[r] for r in row_ids], fault, account_url)
         return {"rows_queued_for_run": len(row_ids)}
 
     @_locked
@@ -233,12 +237,26 @@ class Sandbox:
         return {"object": obj.name, "field": field.name, "type": retype_to}
 
     def _run(
-        self, wid: str, sheet: Sheet, rows: list[Row], fault: Fault | None, record_url: RecordUrl
+        self, wid: str, sheet: Sheet, rows: list[Row], fault: Fault | None, account_url: str
     ) -> None:
+        if fault is not None and fault.scope is Scope.RUNS:
+            # A run that takes time: it happens at the first listing after it is due.
+            now = time.monotonic()
+            due = now + fault.run_seconds if fault.run_seconds is not None else math.inf
+            for row in rows:
+                row.pending = PendingRun(now + SLOW_RUN_QUEUED_SECONDS, due, account_url)
+            return
         for row in rows:
-            run_row(sheet, row, self.org, fault, record_url)
+            row.pending = None
+            run_row(sheet, row, self.org, fault, account_url)
         if rows:
             self.workspace.workflow(wid).last_run_at = _now()
+
+    def _run_due(self, wid: str, sheet: Sheet, rows: list[Row], now: float) -> None:
+        due = [r for r in rows if r.pending is not None and r.pending.due <= now]
+        for row in due:
+            assert row.pending is not None
+            self._run(wid, sheet, [row], None, row.pending.account_url)
 
 
 def _row_problem(values: Any, columns: set[str]) -> str | None:

@@ -14,14 +14,15 @@ from webapp.sandbox.floqer.workspace import ActionInstance, Cell, Row, Sheet
 from webapp.sandbox.sfdc.org import Org, UpsertRequest
 from webapp.sandbox.sfdc.values import SalesforceError
 
-RecordUrl = Callable[[str], str]
 DEFAULTS = {spec.name: spec.default for spec in UPSERT_DEFINITION.inputs}
 
 
-def run_row(sheet: Sheet, row: Row, org: Org, fault: Fault | None, record_url: RecordUrl) -> None:
+def run_row(sheet: Sheet, row: Row, org: Org, fault: Fault | None, account_url: str) -> None:
+    """Run the chain on `row` now. `account_url` is the org's base URL, as the upsert's
+    output gives it (contract 3): `{account_url}/{record_id}` shows a record."""
     outputs: dict[str, dict[str, Any]] = {}
     for action in sheet.actions:
-        cell = _run_action(action, row, outputs, org, fault, record_url)
+        cell = _run_action(action, row, outputs, org, fault, account_url)
         row.cells[action.action_instance_id] = cell
         if cell.outputs is not None:
             outputs[action.action_instance_id] = cell.outputs
@@ -33,7 +34,7 @@ def _run_action(
     outputs: dict[str, dict[str, Any]],
     org: Org,
     fault: Fault | None,
-    record_url: RecordUrl,
+    account_url: str,
 ) -> Cell:
     def resolve(ref: Reference) -> str:
         if ref.is_input:
@@ -63,13 +64,13 @@ def _run_action(
     if action.definition.salesforce:
         if fault is not None and fault.scope is Scope.SALESFORCE:
             return Cell("failed", error={"code": fault.code, "message": fault.message})
-        return _upsert(action, resolved, org, record_url)
+        return _upsert(action, resolved, org, account_url)
     inputs = {name: _as_text(resolved(value)) for name, value in action.inputs.items()}
     return Cell("complete", outputs=ENRICHMENTS[action.action_id](inputs))
 
 
 def _upsert(
-    action: ActionInstance, resolved: Callable[[Any], Any], org: Org, record_url: RecordUrl
+    action: ActionInstance, resolved: Callable[[Any], Any], org: Org, account_url: str
 ) -> Cell:
     inputs = action.inputs
 
@@ -90,13 +91,14 @@ def _upsert(
     try:
         result = org.upsert(request)
     except SalesforceError as exc:
-        return Cell("failed", error={"code": exc.code, "message": exc.message})
+        error = {"code": exc.code, "message": exc.message, "fields": list(exc.fields)}
+        return Cell("failed", error=error)
     return Cell(
         "complete",
         outputs={
             "record_id": result.record_id,
             "operation_type": "Insert" if result.created else "Update",
-            "account_url": record_url(result.record_id),
+            "account_url": account_url,
         },
     )
 

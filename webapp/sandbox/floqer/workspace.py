@@ -79,7 +79,7 @@ class ActionInstance:
 class Cell:
     status: str
     outputs: dict[str, Any] | None = None
-    error: dict[str, str] | None = None
+    error: dict[str, Any] | None = None
 
     def render(self) -> dict[str, Any]:
         body: dict[str, Any] = {"status": self.status}
@@ -90,19 +90,35 @@ class Cell:
         return body
 
 
+@dataclass(frozen=True)
+class PendingRun:
+    """A run that takes time (the slowrun and stuckrun fault keys): its cells read "queued"
+    until `queued_until`, "running" until `due` (monotonic seconds), and the chain runs at
+    the first listing after `due`, with what the run was started with."""
+
+    queued_until: float
+    due: float
+    account_url: str
+
+
 @dataclass
 class Row:
     row_id: str
     created_at: str
     values: dict[str, Any]
     cells: dict[str, Cell] = field(default_factory=dict)
+    pending: PendingRun | None = None
 
-    def render(self) -> dict[str, Any]:
+    def render(self, now: float) -> dict[str, Any]:
+        cells = {aiid: cell.render() for aiid, cell in self.cells.items()}
+        if self.pending is not None:
+            status = "queued" if now < self.pending.queued_until else "running"
+            cells = {aiid: {"status": status} for aiid in self.cells}
         return {
             "row_id": self.row_id,
             "created_at": self.created_at,
             "values": self.values,
-            "cells": {aiid: cell.render() for aiid, cell in self.cells.items()},
+            "cells": cells,
         }
 
 
