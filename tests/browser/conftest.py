@@ -67,18 +67,23 @@ class ConsoleWatch:
     errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     expected: list[re.Pattern[str]] = field(default_factory=list)
+    # Set when the test body has ended: what the page logs afterwards comes from fixtures
+    # tearing down (the app server stops before the tab closes, so a request still in flight,
+    # e.g. a debounced pre-flight check, fails to connect), not from the app.
+    closed: bool = False
 
     def expect(self, *patterns: str) -> None:
         """Errors this test provokes on purpose (say why where it is called)."""
         self.expected += [re.compile(p) for p in patterns]
 
     def on_console(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
+        if message.type == "error" and not self.closed:
             where = message.location.get("url", "")
             self.errors.append(f"{message.text} ({where})" if where else message.text)
 
     def on_page_error(self, error: Error) -> None:
-        self.page_errors.append(f"{error.name}: {error.message}")
+        if not self.closed:
+            self.page_errors.append(f"{error.name}: {error.message}")
 
     def unexpected(self) -> list[str]:
         allowed = [p for p, _ in KNOWN_HARMLESS] + self.expected
@@ -95,9 +100,17 @@ REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """Keep each phase's report on the item, so `page` knows at teardown if the test failed."""
+    """Keep each phase's report on the item, so `page` knows at teardown if the test failed;
+    once the test body has ended, its console watch stops listening."""
     report = yield
     item.stash.setdefault(REPORTS, {})[report.when] = report
+    funcargs = getattr(item, "funcargs", {})
+    watch, tab = funcargs.get("console"), funcargs.get("page")
+    if report.when == "call" and isinstance(watch, ConsoleWatch):
+        if isinstance(tab, Page):
+            with suppress(Error):  # one round trip delivers what the page logged until now
+                tab.evaluate("0")
+        watch.closed = True
     return report
 
 
