@@ -161,6 +161,13 @@ def test_a_run_pushes_a_changed_draft_once_and_the_same_form_twice_runs_once(
     ]
     assert all("Inserted" in text_of(answer) for answer in answers)
     assert "Version 2 was sent to Floqer before the run" in text_of(answers[0])
+    # The page's state line and push history follow that push, out of band.
+    state = soup(answers[0]).select_one("#floqer-state[hx-swap-oob]")
+    assert state is not None
+    assert "In Floqer: this version" in state.get_text(" ")
+    history = soup(answers[0]).select_one("#push-history[hx-swap-oob]")
+    assert history is not None
+    assert "Version 2" in history.get_text(" ")
     answer = answers[1]
     assert patches(app) == 1
     [run] = stored_runs(app)
@@ -169,6 +176,7 @@ def test_a_run_pushes_a_changed_draft_once_and_the_same_form_twice_runs_once(
     again = web.post(f"/configurations/{config}/test-run/start", data=run_fields(2, "other"))
     assert "Updated" in text_of(again)
     assert "was sent to Floqer before the run" not in text_of(again)
+    assert soup(again).select_one("#push-history") is None
     assert patches(app) == 1  # Floqer holds version 2 already
     # htmx answers carry the form's new base version (the draft became version 2).
     assert soup(answer).select_one("#base-version[hx-swap-oob]")["value"] == "2"  # type: ignore[index]

@@ -21,6 +21,7 @@ from webapp.db import PushRecord, SavedConfiguration, TestRun
 from webapp.floqer.errors import FloqerError
 from webapp.services.configurations import VersionConflict, get_configuration, version_body
 from webapp.services.editing import Draft, DraftProblem, PushRefused, draft_for_check, read_draft
+from webapp.services.floqer_state import state_of
 from webapp.services.form_options import field_facts
 from webapp.services.pushing import LEASE_MARGIN, PushInProgress
 from webapp.services.test_run_preview import Preview, RowChoice
@@ -44,7 +45,14 @@ from webapp.web.test_run_views import (
     rows_context,
     run_choice,
 )
-from webapp.web.views import conflict_context, fields_view, page_context, picker, preflight_report
+from webapp.web.views import (
+    conflict_context,
+    fields_view,
+    history_rows,
+    page_context,
+    picker,
+    preflight_report,
+)
 
 router = APIRouter()
 RUN = "/configurations/{configuration_id}/test-run"
@@ -117,6 +125,9 @@ def start_test_run_fragment(
     draft = context.get("draft")
     if isinstance(draft, Draft) and draft.upsert.body() == config.body:
         context["test_panel"] = replace(context["test_panel"], oob_version=config.version)
+    if context["test_panel"].pushed_version is not None:
+        # The page's state line and push history follow the push the run made first.
+        context.update(floqer_state=state_of(config), pushes=history_rows(config))
     return render(request, TEMPLATE, context, block="test_run_panel")
 
 

@@ -111,6 +111,15 @@ def push_view(latest: PushRecord, outcome: str, state: FloqerState) -> PushView:
     return view
 
 
+def history_rows(config: SavedConfiguration) -> list[tuple[PushRecord, PushView, Any]]:
+    """The push history's rows: the newest 20 pushes, each with its outcome and answer."""
+    now = utcnow()
+    return [
+        (record, PUSH_VIEWS[shown_outcome(record, now)], push_answer(record))
+        for record in config.pushes[:20]
+    ]
+
+
 def fragment_context(config: SavedConfiguration, **extra: Any) -> dict[str, Any]:
     """What every block of the configuration page needs; a fragment adds its own part."""
     latest = latest_push(config)
@@ -152,10 +161,7 @@ def page_context(
         latest_answer=push_answer(latest) if latest else None,
         floqer_state=state,
         check_floqer=needs_check(config, ctx.settings.floqer_recheck_seconds),
-        pushes=[
-            (record, PUSH_VIEWS[shown_outcome(record, utcnow())], push_answer(record))
-            for record in config.pushes[:20]
-        ],
+        pushes=history_rows(config),
         body_json=body_json(config),
         # In sandbox mode the sandbox's loopback address means nothing to the reader.
         curl=curl_command(ctx.settings.floqer_base_url or REAL_FLOQER, config),
