@@ -14,6 +14,7 @@ import pytest
 from tests.app.flows import (
     CONTACT_ROWS,
     add_connection,
+    curl_path,
     form_fields,
     soup,
     start_configuration,
@@ -228,3 +229,20 @@ def test_in_sandbox_mode_the_warning_names_the_simulated_org_and_the_record_link
         view = httpx.get(str(link["href"]), headers={"Accept": "text/html"})
         assert f"Contact {record_id}" in text_of(view)
         assert "Lovelace" in text_of(view)
+
+
+def test_a_step_changed_in_floqer_since_the_push_is_pushed_again_before_the_run(
+    app: RunningApp, web: httpx.Client
+) -> None:
+    config = start_configuration(web, add_connection(web))
+    web.post(f"/configurations/{config}/push", data=run_fields(1, ""))
+    page = web.get(f"/configurations/{config}")
+    with app.sandbox_api() as api:
+        changed = api.patch(curl_path(page), json={"inputs": {"ignore_empty_values": False}})
+        assert changed.status_code == 200
+    before = patches(app)
+    answer = web.post(f"/configurations/{config}/test-run/start", data=run_fields(2, "again"))
+    # The run tests version 2, not what someone set in Floqer: it is sent again first.
+    assert "Version 2 was sent to Floqer before the run" in text_of(answer)
+    assert patches(app) == before + 1
+    assert stored_runs(app)[-1]["outcome"] == "complete"

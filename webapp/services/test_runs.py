@@ -35,6 +35,7 @@ from webapp.floqer.models import RowCell
 from webapp.preflight import Report
 from webapp.services import audit
 from webapp.services.editing import Draft, save_and_push, save_draft
+from webapp.services.floqer_state import check
 from webapp.services.test_run_preview import (
     Preview,
     RowChoice,
@@ -195,17 +196,6 @@ def get_run(session: Session, config: SavedConfiguration, run_id: int) -> TestRu
     return run if run is not None and run.configuration_id == config.id else None
 
 
-def head_is_pushed(session: Session, config: SavedConfiguration) -> bool:
-    """Floqer was last sent the saved head, and took it: no need to push it again."""
-    latest = session.scalar(
-        select(PushRecord)
-        .where(PushRecord.configuration_id == config.id)
-        .order_by(PushRecord.id.desc())
-        .limit(1)
-    )
-    return latest is not None and latest.version == config.version and latest.succeeded
-
-
 def _settle(run: TestRun, cell: RowCell, config: SavedConfiguration) -> None:
     if cell.status == "complete":
         run.operation_type = as_text(cell.outputs.get("operation_type"))[:20]
@@ -292,7 +282,10 @@ def push_if_changed(
     preflight: Callable[[UpsertConfig], Report],
     field_facts: dict[str, Any] | None,
 ) -> PushRecord | None:
-    """Save the draft; push it (after the pre-flight check) unless Floqer already holds it.
+    """Save the draft; push it (after the pre-flight check) unless Floqer holds it now.
+
+    Whether it does is read from Floqer (one call), not assumed from the last push: the
+    step may have been changed in Floqer since, and the run must test this configuration.
 
     Raises what save_and_push raises (VersionConflict, PushRefused, PushInProgress), and
     NotPushed when Floqer refused the push: a run must not go ahead on an old configuration.
@@ -301,7 +294,9 @@ def push_if_changed(
         session, config, draft, author, why="saved before a test run", field_facts=field_facts
     )
     session.commit()
-    if head_is_pushed(session, config):
+    # When Floqer cannot be read, the last known state stands: the rows call that follows
+    # meets the same failure and says it.
+    if check(session, config, client).kind == "this":
         return None
     _, record = save_and_push(
         session,

@@ -160,11 +160,7 @@ def poll_test_run(
 ) -> Response:
     """The run's state now (the page asks every second while it waits)."""
     config = get_configuration(session, configuration_id)
-    run = get_run(session, config, _run_id(form))
-    if run is not None:
-        bound = timedelta(seconds=ctx.settings.test_run_wait_seconds)
-        poll(session, run, config, floqer_for(ctx, config.connection), bound)
-    return _result(request, ctx, session, config, run)
+    return _result(request, ctx, session, config, _polled(ctx, session, config, form))
 
 
 @router.post(RUN + "/check")
@@ -178,10 +174,7 @@ def check_test_run_page(
 ) -> Response:
     """Without JavaScript nothing asks every second: "Check again" answers the whole page."""
     config = get_configuration(session, configuration_id)
-    run = get_run(session, config, _run_id(form))
-    if run is not None:
-        bound = timedelta(seconds=ctx.settings.test_run_wait_seconds)
-        poll(session, run, config, floqer_for(ctx, config.connection), bound)
+    run = _polled(ctx, session, config, form)
     panel = panel_context(ctx, session, config, run=run)["test_panel"]
     return render(request, "configuration.html", page_context(ctx, config, test_panel=panel))
 
@@ -214,6 +207,17 @@ def _result(
     if run is not None and run.outcome not in ("sending", "waiting"):
         context["test_panel"] = replace(context["test_panel"], oob_runs=True)
     return render(request, TEMPLATE, context, block="test_run_result")
+
+
+def _polled(
+    ctx: AppContext, session: SessionDep, config: SavedConfiguration, form: dict[str, list[str]]
+) -> TestRun | None:
+    """The posted run of this configuration, its cell read once more (None: no such run)."""
+    run = get_run(session, config, _run_id(form))
+    if run is not None:
+        bound = timedelta(seconds=ctx.settings.test_run_wait_seconds)
+        poll(session, run, config, floqer_for(ctx, config.connection), bound)
+    return run
 
 
 def _run_id(form: dict[str, list[str]]) -> int:
