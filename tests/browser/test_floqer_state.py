@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from tests.app.flows import ACCOUNT_SYNC
 from tests.browser.conftest import open_configuration, snapshot, step_path
+from tests.browser.test_row_helpers import violations
 from tests.conftest import AppFactory, RunningApp
 
 pytestmark = pytest.mark.browser
@@ -36,6 +37,7 @@ def test_the_banner_tells_a_change_made_in_floqer_and_the_home_list_agrees(
         "href", f"/configurations/{config}/versions/compare?a=1&b=floqer"
     )
     snapshot(page, "floqer-state-changed")
+    assert violations(page) == [], "floqer-state-changed"
 
     page.goto(f"{app.url}/")
     expect(page.locator(f"#state-{config}")).to_contain_text("Changed in Floqer")

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from tests.app.flows import CONTACT_ROWS, add_connection, form_fields, start_configuration
 from tests.browser.conftest import snapshot
+from tests.browser.test_row_helpers import violations
 from tests.conftest import RunningApp
 
 pytestmark = pytest.mark.browser
@@ -81,6 +82,7 @@ def test_a_run_inserts_then_updates_the_same_record_which_opens_in_the_record_vi
     written = outcome.get_by_role("table", name="Fields written")
     expect(written.get_by_role("row").filter(has_text="LastName")).to_contain_text("Lovelace")
     snapshot(page, "test-run-inserted")
+    assert violations(page) == [], "the panel with a run's result"
 
     type_row(page, first_name="Augusta")
     run_confirmed(page)
@@ -121,6 +123,7 @@ def test_a_picklist_refusal_is_shown_on_the_row_it_concerns(page: Page, app: Run
     expect(status).to_contain_text("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST")
     expect(status).to_contain_text("Hot lead")
     snapshot(page, "test-run-refused")
+    assert violations(page) == [], "the panel with a refusal"
 
 
 def test_a_slow_run_shows_its_wait_and_stop_waiting_ends_it(page: Page, app: RunningApp) -> None:

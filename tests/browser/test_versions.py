@@ -17,6 +17,7 @@ from tests.browser.conftest import (
     value_inputs,
 )
 from tests.browser.test_keyboard import accessible_names_problems
+from tests.browser.test_row_helpers import violations
 from tests.conftest import RunningApp
 
 pytestmark = pytest.mark.browser
@@ -85,6 +86,7 @@ def test_versions_are_compared_with_each_other_and_floqer_and_restored_by_keyboa
     )
     assert accessible_names_problems(page) == []
     snapshot(page, "versions-list")
+    assert violations(page) == [], "versions-list"
 
     # Version 2 against version 4, chosen with the arrow keys (the form opens at 3 and 4).
     tab_to(page, page.get_by_label("First version"))
@@ -103,6 +105,7 @@ def test_versions_are_compared_with_each_other_and_floqer_and_restored_by_keyboa
     page.keyboard.press("Enter")
     expect(page.locator("details.unchanged tbody tr").first).to_be_visible()
     snapshot(page, "versions-compare")
+    assert violations(page) == [], "versions-compare"
 
     # Version 4 against what Floqer holds now: version 3, pushed.
     tab_to(page, page.get_by_label("First version"))
@@ -124,6 +127,7 @@ def test_versions_are_compared_with_each_other_and_floqer_and_restored_by_keyboa
     page.goto(f"{app.url}/configurations/{config}/versions/2")
     assert accessible_names_problems(page) == []
     snapshot(page, "version-page")
+    assert violations(page) == [], "version-page"
     tab_to(page, page.get_by_role("button", name="Restore this version"))
     page.keyboard.press("Enter")
     expect(
