@@ -246,3 +246,18 @@ def test_a_step_changed_in_floqer_since_the_push_is_pushed_again_before_the_run(
     assert "Version 2 was sent to Floqer before the run" in text_of(answer)
     assert patches(app) == before + 1
     assert stored_runs(app)[-1]["outcome"] == "complete"
+
+
+def test_a_poll_that_finds_nothing_new_changes_nothing_on_the_page(
+    app: RunningApp, web: httpx.Client
+) -> None:
+    config = pushed_then_switched(web, "floq_sandbox_stuckrun")
+    web.post(f"/configurations/{config}/test-run/start", data=run_fields(2, "quiet"))
+    [run] = stored_runs(app)
+    poll = f"/configurations/{config}/test-run/poll"
+    news = web.post(poll, data={"run_id": run["id"], "shown": "Sending the row to Floqer…"})
+    waiting = stored_runs(app)[0]["summary"]
+    assert waiting in text_of(news)  # the page showed older words: it is told
+    again = web.post(poll, data={"run_id": run["id"], "shown": waiting})
+    assert again.status_code == 204  # the same words: no swap, no announcement
+    assert again.content == b""

@@ -160,7 +160,12 @@ def poll_test_run(
 ) -> Response:
     """The run's state now (the page asks every second while it waits)."""
     config = get_configuration(session, configuration_id)
-    return _result(request, ctx, session, config, _polled(ctx, session, config, form))
+    run = _polled(ctx, session, config, form)
+    if run is not None and run.outcome == "waiting" and form_value(form, "shown") == run.summary:
+        # Nothing new: no swap, so the live region does not say "Running…" every second
+        # (the element that polls stays on the page and asks again).
+        return Response(status_code=204)
+    return _result(request, ctx, session, config, run)
 
 
 @router.post(RUN + "/check")
