@@ -250,7 +250,18 @@ Row = tuple[tuple[str, Any], ...]
 Snapshot = dict[str, set[Row]]
 # Columns a refused request may legitimately rewrite: the sliding idle timeout touches a
 # signed-in session on any request it recognises, refused or not.
-IGNORED_COLUMNS = {"sessions": {"last_seen_at"}}
+# What a read may refresh: when a session was last seen, and what the app last saw Floqer's
+# step hold (a cache of Floqer, webapp.services.floqer_state; never the configuration).
+IGNORED_COLUMNS = {
+    "sessions": {"last_seen_at"},
+    "configurations": {
+        "floqer_seen_at",
+        "floqer_seen_version",
+        "floqer_seen_body",
+        "floqer_checked_at",
+        "floqer_check_problem",
+    },
+}
 
 
 def snapshot(app: RunningApp) -> Snapshot:

@@ -53,7 +53,8 @@ FOREIGN_HEADERS = [
 
 @pytest.fixture(scope="module")
 def world(module_launch: Launcher) -> World:
-    return build_world(module_launch.app())
+    # Every read of a configuration reads Floqer's step again: the walk sees what that writes.
+    return build_world(module_launch.app(floqer_recheck_seconds=0))
 
 
 def require_declared(route: DeclaredRoute) -> None:
