@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import anyio
@@ -12,12 +12,12 @@ import anyio.to_thread
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from jinja2 import BytecodeCache, Environment, FileSystemLoader, select_autoescape
 from jinja2.bccache import Bucket
 from jinja2_fragments.fastapi import Jinja2Blocks
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
+from starlette.middleware.gzip import GZipMiddleware
 
 from webapp import embedded
 from webapp.context import AppContext, Health
@@ -45,6 +45,7 @@ from webapp.web import (
     transfer,
     versions,
 )
+from webapp.web.assets import HashedStatic
 from webapp.web.guard import CatchUnexpected, FrontDoor
 from webapp.web.security import SecurityHeaders
 
@@ -64,8 +65,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
     )
-    app.state.templates = templates()
-    app.mount("/static", StaticFiles(directory=resource_dir("static")), name="static")
+    static = HashedStatic(resource_dir("static"))
+    app.state.templates = templates(static.url)
+    app.mount("/static", static, name="static")
     for module in (
         sessions,
         pages,
@@ -92,6 +94,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
     )
     app.add_middleware(SecurityHeaders)
+    # Outermost: pages and fragments over 1 KiB leave gzipped (their CSRF tokens are masked
+    # afresh in each answer, webapp.web.csrf_mask, against BREACH).
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     return app
 
 
@@ -117,7 +122,7 @@ def _compiled_templates() -> _CompiledTemplates:
     return _CompiledTemplates()
 
 
-def templates() -> Jinja2Blocks:
+def templates(static_url: Callable[[str], str] | None = None) -> Jinja2Blocks:
     env = Environment(
         loader=FileSystemLoader(resource_dir("templates")),
         bytecode_cache=_compiled_templates(),
@@ -127,6 +132,7 @@ def templates() -> Jinja2Blocks:
         lstrip_blocks=True,
     )
     # The macros are a global, so a block rendered alone (an htmx fragment) has them too.
+    env.globals["static_url"] = static_url or (lambda name: f"/static/{name}")
     env.globals["ui"] = env.get_template("_macros.html").module
     return Jinja2Blocks(env=env)
 

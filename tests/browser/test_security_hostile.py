@@ -73,13 +73,15 @@ EVALUATED = [
     for text in (TEMPLATE_OBJECT, TEMPLATE_FIELD, CONNECTION_LABEL, CONFIG_NAME, EVIL_ACTOR)
 ]
 
-# The app's only scripts; anything else that could run or load was smuggled in by a payload.
+# The app's only scripts (under their content-hashed names); anything else that could run or
+# load was smuggled in by a payload.
 APP_SCRIPTS = [
     "/static/vendor/htmx-2.0.11.min.js",
     "/static/app.js",
     "/static/rows.js",
     "/static/finder.js",
 ]
+HASHED = re.compile(r"\.[0-9a-f]{12}(?=\.js$)")
 INJECTED = ", ".join(
     (
         "script:not([src])",
@@ -166,7 +168,8 @@ def inert(watch: Watch) -> Check:
         scripts = page.locator("script")
         expect(scripts).to_have_count(len(APP_SCRIPTS))
         sources = scripts.evaluate_all("all => all.map(s => s.getAttribute('src'))")
-        assert sources == APP_SCRIPTS, f"{stage}: scripts {sources}"
+        assert [HASHED.sub("", s) for s in sources] == APP_SCRIPTS, f"{stage}: scripts {sources}"
+        assert all(HASHED.search(s) for s in sources), f"{stage}: scripts {sources}"
         expect(page.locator(INJECTED)).to_have_count(0)
         evaluated = re.compile("|".join(re.escape(text) for text in EVALUATED))
         expect(page.locator("html")).not_to_contain_text(evaluated)

@@ -18,6 +18,7 @@ from webapp.db import User
 from webapp.services import audit
 from webapp.services.accounts import AccountProblem, find_session, has_users, rank, sso_user
 from webapp.settings import is_trusted
+from webapp.web.csrf_mask import unmask
 from webapp.web.deps import MAX_FORM_FIELDS, CtxDep, SessionDep
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -156,7 +157,7 @@ class RequireRole:
     ) -> Caller:
         if request.method in UNSAFE:
             check_origin(request)
-            if not hmac.compare_digest(presented.encode(), caller.csrf_token.encode()):
+            if not hmac.compare_digest(unmask(presented).encode(), caller.csrf_token.encode()):
                 raise Forbidden(
                     "This form has expired or did not come from this app. Reload the page and "
                     "try again."

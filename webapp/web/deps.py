@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from webapp.context import AppContext
 from webapp.db import Connection
 from webapp.floqer.client import FloqerClient
+from webapp.web.csrf_mask import mask
 
 MAX_FORM_FIELDS = 1200  # 500 field rows of two inputs, plus the rest of the form
 
@@ -63,7 +64,8 @@ def render(
     values = {
         "sandbox_mode": ctx.sandbox_mode,
         "caller": caller,
-        "csrf_token": caller.csrf_token if caller else "",
+        # Masked afresh in every answer (webapp.web.csrf_mask: pages are sent compressed).
+        "csrf_token": mask(caller.csrf_token) if caller else "",
         "can_edit": caller is not None and caller.user.role in ("editor", "admin"),
         "is_admin": caller is not None and caller.user.role == "admin",
         **(context or {}),

@@ -21,6 +21,7 @@ from webapp.services.accounts import (
     start_session,
 )
 from webapp.web.auth import CSRF_FIELD, Forbidden, Viewer, check_origin, cookie_name, cookie_options
+from webapp.web.csrf_mask import mask, unmask
 from webapp.web.deps import FormDep, SessionDep, form_value, redirect, render
 
 router = APIRouter()
@@ -33,7 +34,7 @@ def _pre_session_token(request: Request) -> str:
 def _form_page(request: Request, template: str, status: int = 200, **context: object) -> Response:
     """A sign-in or setup form with its double-submit CSRF cookie (there is no session yet)."""
     token = _pre_session_token(request)
-    response = render(request, template, {"pre_csrf": token, **context}, status=status)
+    response = render(request, template, {"pre_csrf": mask(token), **context}, status=status)
     response.set_cookie(cookie_name(request, "csrf"), token, **cookie_options(request))
     return response
 
@@ -42,7 +43,7 @@ def _check_pre_session(request: Request, form: dict[str, list[str]]) -> None:
     check_origin(request)
     cookie = request.cookies.get(cookie_name(request, "csrf"), "")
     if not cookie or not hmac.compare_digest(
-        cookie.encode(), form_value(form, CSRF_FIELD).encode()
+        cookie.encode(), unmask(form_value(form, CSRF_FIELD)).encode()
     ):
         raise Forbidden("This form has expired. Reload the page and try again.")
 
