@@ -115,13 +115,16 @@ def main(samples: int = 100) -> None:
                 timings.append(time.perf_counter() - started)
                 response.raise_for_status()
             size = len(response.content)
+            with web.stream("GET", url, headers={"Accept-Encoding": "gzip"}) as raw:
+                wire = len(b"".join(raw.iter_raw()))
             floor = _bare_framework(response.text, samples)
     sandbox.stop()
     p50, p95 = statistics.median(timings), _percentile(timings, 0.95)
     print(
         f"field-list fragment, 900-field Account, warm cache: "
         f"p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms over {samples} requests "
-        f"({size / 1024:.0f} KiB each); a bare Starlette + Jinja2 app serving the same HTML: "
+        f"({size / 1024:.0f} KiB each, {wire / 1024:.0f} KiB gzipped on the wire); "
+        f"a bare Starlette + Jinja2 app serving the same HTML: "
         f"p50 {statistics.median(floor) * 1000:.1f} ms, p95 {_percentile(floor, 0.95) * 1000:.1f} "
         f"ms ({p50 / statistics.median(floor):.1f}x at p50)"
     )

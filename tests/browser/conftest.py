@@ -237,6 +237,9 @@ def add_row(page: Page) -> None:
         # out. A second click is what a person would do; a real failure still fails below.
         button.click()
     expect(field_inputs(page)).to_have_count(count + 1)
+    # The app moves focus to the new row once it has settled: typing before that would go
+    # to the button (seen on a loaded machine).
+    expect(field_inputs(page).nth(count)).to_be_focused()
 
 
 def fill_rows(page: Page, rows: list[tuple[str, str]]) -> None:
