@@ -96,7 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     # Outermost: pages and fragments over 1 KiB leave gzipped (their CSRF tokens are masked
     # afresh in each answer, webapp.web.csrf_mask, against BREACH).
-    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    # Level 3: the 900-field list to 15 KiB in 1.0 ms (level 6: 14 KiB in 2.3 ms).
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=3)
     return app
 
 

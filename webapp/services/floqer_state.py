@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from webapp.db import ConfigurationVersion, PushRecord, SavedConfiguration, utcnow
 from webapp.floqer.client import FloqerClient
@@ -192,7 +192,10 @@ def pushed_versions(session: Session, config_ids: list[int]) -> dict[int, set[in
 
 
 def _pushed(config: SavedConfiguration) -> set[int]:
-    return {p.version for p in config.pushes if p.outcome == "pushed"}
+    session = object_session(config)
+    if session is None:
+        return {p.version for p in config.pushes if p.outcome == "pushed"}
+    return pushed_versions(session, [config.id])[config.id]
 
 
 def _last_check_failed(config: SavedConfiguration) -> bool:

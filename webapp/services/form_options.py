@@ -20,6 +20,7 @@ from webapp.metadata_cache import Cached, MetadataCache
 from webapp.preflight import OrgFacts
 from webapp.preflight.drift import SavedFields, snapshot
 from webapp.services.browse import reference_choices
+from webapp.services.per_list import per_list
 from webapp.upsert_form import EXTERNAL_ID, FIELDS, OBJECT, UpsertConfig
 
 
@@ -78,15 +79,27 @@ def object_options(
 def canonical_object(objects: list[FieldOption], typed: str) -> str | None:
     """The org's own API name for `typed`: the name exactly, then regardless of case, then
     the one object whose label it is ("Product Usage Event"); None when there is none."""
-    names = [o.value for o in objects]
-    if typed in names:
+    exact, folded, labelled = per_list.get(objects, "object names", lambda: _names(objects))
+    if typed in exact:
         return typed
-    folded = typed.casefold()
-    found = next((name for name in names if name.casefold() == folded), None)
-    if found is not None:
-        return found
-    labelled = [o.value for o in objects if o.label and o.label.casefold() == folded]
-    return labelled[0] if len(labelled) == 1 else None
+    key = typed.casefold()
+    return folded.get(key) or labelled.get(key)
+
+
+def _names(
+    objects: list[FieldOption],
+) -> tuple[frozenset[str], dict[str, str], dict[str, str]]:
+    """An org's object names, and the first name per case-folded name and per label (a label
+    that several objects share leads to none of them)."""
+    folded: dict[str, str] = {}
+    for o in objects:
+        folded.setdefault(o.value.casefold(), o.value)
+    labels: dict[str, list[str]] = {}
+    for o in objects:
+        if o.label:
+            labels.setdefault(o.label.casefold(), []).append(o.value)
+    unique = {label: names[0] for label, names in labels.items() if len(names) == 1}
+    return frozenset(o.value for o in objects), folded, unique
 
 
 def suggestions(objects: list[FieldOption], typed: str) -> list[str]:
@@ -108,7 +121,11 @@ class ObjectFields:
 
     @property
     def required_on_create(self) -> list[FieldOption]:
-        return [f for f in self.fields if f.extras.get("required") is True]
+        return per_list.get(
+            self.fields,
+            "required",
+            lambda: [f for f in self.fields if f.extras.get("required") is True],
+        )
 
 
 def object_fields(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from webapp.floqer.models import FieldOption
 from webapp.services.browse import ReferenceChoice
+from webapp.services.per_list import per_list
 from webapp.upsert_form import MAX_NAME, MAX_ROWS, MAX_VALUE, FieldRow, UpsertConfig
 
 # Names a sheet uses for a Salesforce field's name or label (both squeezed: lower case, no
@@ -67,7 +68,12 @@ def _is_required(option: FieldOption) -> bool:
 def essential_rows(fields: Sequence[FieldOption], external_id: str) -> list[FieldRow]:
     """The rows a new mapping of this object starts with: the fields Salesforce needs to
     create a record, and the External ID field rows are matched on."""
-    names = [f.value for f in fields if _is_required(f) and writable(f)]
+    required = per_list.get(
+        fields,
+        "required writable",
+        lambda: [f.value for f in fields if _is_required(f) and writable(f)],
+    )
+    names = list(required)
     if external_id and external_id not in names:
         names.insert(0, external_id)
     return [FieldRow(name, "") for name in names]

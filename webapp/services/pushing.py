@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from webapp.db import ConfigurationVersion, PushRecord, SavedConfiguration, utcnow
 from webapp.floqer.client import FloqerClient
@@ -193,7 +193,23 @@ def _settle(
 
 
 def latest_push(config: SavedConfiguration) -> PushRecord | None:
-    return config.pushes[0] if config.pushes else None
+    return next(iter(recent_pushes(config, 1)), None)
+
+
+def recent_pushes(config: SavedConfiguration, limit: int) -> list[PushRecord]:
+    """The newest `limit` pushes, newest first: one bounded query (the relationship would
+    load every push the configuration ever had), or the loaded list if it is at hand."""
+    session = object_session(config)
+    if session is None or "pushes" in config.__dict__:
+        return list(config.pushes[:limit])
+    return list(
+        session.scalars(
+            select(PushRecord)
+            .where(PushRecord.configuration_id == config.id)
+            .order_by(PushRecord.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def shown_outcome(record: PushRecord, now: datetime) -> str:

@@ -34,7 +34,7 @@ from webapp.services.form_options import (
 )
 from webapp.services.mapping_help import essential_rows
 from webapp.services.preview import body_json, curl_command
-from webapp.services.pushing import latest_push, shown_outcome
+from webapp.services.pushing import latest_push, recent_pushes, shown_outcome
 from webapp.services.versions import push_answer
 from webapp.settings import REAL_FLOQER
 from webapp.upsert_form import (
@@ -116,7 +116,7 @@ def history_rows(config: SavedConfiguration) -> list[tuple[PushRecord, PushView,
     now = utcnow()
     return [
         (record, PUSH_VIEWS[shown_outcome(record, now)], push_answer(record))
-        for record in config.pushes[:20]
+        for record in recent_pushes(config, 20)
     ]
 
 
