@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from webapp.db import ConfigurationVersion, Connection, SavedConfiguration, utcnow
 from webapp.preflight.drift import SavedFields
@@ -62,8 +62,15 @@ def list_configurations(session: Session) -> list[SavedConfiguration]:
 
 
 def get_configuration(session: Session, configuration_id: int) -> SavedConfiguration:
+    # With its connection in the same query: nearly every use calls Floqer with its key.
     config = (
-        session.get(SavedConfiguration, configuration_id) if valid_id(configuration_id) else None
+        session.get(
+            SavedConfiguration,
+            configuration_id,
+            options=[joinedload(SavedConfiguration.connection)],
+        )
+        if valid_id(configuration_id)
+        else None
     )
     if config is None:
         raise NotFound("That saved configuration does not exist (it may have been deleted).")

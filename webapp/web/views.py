@@ -122,7 +122,9 @@ def history_rows(config: SavedConfiguration) -> list[tuple[PushRecord, PushView,
 
 def fragment_context(config: SavedConfiguration, **extra: Any) -> dict[str, Any]:
     """What every block of the configuration page needs; a fragment adds its own part."""
-    latest = latest_push(config)
+    # The latest push is read only when it failed (the configuration says so): its problems
+    # mark the form. Every fragment asks, so the usual case costs no query.
+    latest = latest_push(config) if config.last_push_status == "failed" else None
     failed_now = (
         latest is not None
         and shown_outcome(latest, utcnow()) == "failed"
