@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from webapp.db import AppSetting, LoginFailure, User, UserSession, utcnow
 
@@ -207,7 +207,11 @@ def find_session(session: Session, token: str, now: datetime | None = None) -> U
     """The live session of this cookie token; an expired one is deleted on the way."""
     if not token or len(token) > 100:
         return None
-    record = session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    record = session.scalar(
+        select(UserSession)
+        .where(UserSession.token_hash == _token_hash(token))
+        .options(joinedload(UserSession.user))  # one query: the caller's role is needed too
+    )
     if record is None:
         return None
     now = now or utcnow()

@@ -101,18 +101,24 @@ def current_caller(request: Request, ctx: CtxDep, session: SessionDep) -> Caller
     cached: Caller | None = getattr(request.state, "caller", None)
     if cached is not None:
         return cached
-    if not has_users(session):
-        raise NeedsSetup
-    caller = _proxy_caller(request, ctx, session) or _session_caller(request, session)
+    # A live session proves there are users: the usual request costs one query. Without
+    # single sign-on nothing else can sign anyone in, so the session is looked up first.
+    caller = None if ctx.settings.auth_proxy_header else _session_caller(request, session)
+    if caller is None:
+        if not has_users(session):
+            raise NeedsSetup
+        caller = _proxy_caller(request, ctx, session) or _session_caller(request, session)
+    if caller is None:
+        raise NotSignedIn
     request.state.caller = caller
     return caller
 
 
-def _session_caller(request: Request, session: SessionDep) -> Caller:
+def _session_caller(request: Request, session: SessionDep) -> Caller | None:
     token = request.cookies.get(cookie_name(request, "session"), "")
     record = find_session(session, token)
     if record is None:
-        raise NotSignedIn
+        return None
     return Caller(SignedInUser.of(record.user), record.csrf_token, token)
 
 
