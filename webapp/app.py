@@ -131,6 +131,9 @@ def templates(static_url: Callable[[str], str] | None = None) -> Jinja2Blocks:
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates ship with the app and never change under a running process: no stat()
+        # of each template file on every render.
+        auto_reload=False,
     )
     # The macros are a global, so a block rendered alone (an htmx fragment) has them too.
     env.globals["static_url"] = static_url or (lambda name: f"/static/{name}")

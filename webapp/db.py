@@ -113,7 +113,9 @@ class SavedConfiguration(Base):
     # and its body, so that "review" can compare without asking Floqer again.
     floqer_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     floqer_seen_version: Mapped[int | None] = mapped_column(Integer, default=None)
-    floqer_seen_body: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    floqer_seen_body: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON, default=None, deferred=True  # read only when compared: not on every request
+    )
     # The last attempt to read it, and why it failed (plain words, never a key); "" when the
     # last attempt succeeded.
     floqer_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
