@@ -114,7 +114,9 @@ class SavedConfiguration(Base):
     floqer_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     floqer_seen_version: Mapped[int | None] = mapped_column(Integer, default=None)
     floqer_seen_body: Mapped[dict[str, Any] | None] = mapped_column(
-        JSON, default=None, deferred=True  # read only when compared: not on every request
+        JSON,
+        default=None,
+        deferred=True,  # read only when compared: not on every request
     )
     # The last attempt to read it, and why it failed (plain words, never a key); "" when the
     # last attempt succeeded.

@@ -144,3 +144,18 @@ def test_a_new_configuration_knows_what_its_step_held_and_a_viewer_sees_the_stat
     app.add_user("viewer@example.com", "viewer", "viewer-token-0001")
     with app.signed_in("viewer-token-0001") as viewer:
         assert "In Floqer: this version" in state(viewer, config)
+
+
+def test_comparing_with_floqers_step_now_updates_what_the_page_says(
+    start_app: AppFactory,
+) -> None:
+    app = start_app()  # the usual recheck time: the state line does not read Floqer again
+    with app.signed_in() as web:
+        config = start_configuration(web, add_connection(web), ACCOUNT_SYNC)
+        assert "In Floqer: this version" in state(web, config)
+        change_in_floqer(app, web, config)
+        compared = web.get(
+            f"/configurations/{config}/versions/compare", params={"a": "1", "b": "floqer"}
+        )
+        assert "Floqer's step now" in text_of(compared)
+        assert "Changed in Floqer since your last push" in state_shown_at_once(web, config)

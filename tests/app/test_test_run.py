@@ -166,6 +166,9 @@ def test_a_run_pushes_a_changed_draft_once_and_the_same_form_twice_runs_once(
     state = soup(answers[0]).select_one("#floqer-state[hx-swap-oob]")
     assert state is not None
     assert "In Floqer: this version" in state.get_text(" ")
+    meta = soup(answers[0]).select_one("#page-meta[hx-swap-oob]")
+    assert meta is not None
+    assert " ".join(meta.get_text(" ").split()).startswith("v2 · Versions (2)")
     history = soup(answers[0]).select_one("#push-history[hx-swap-oob]")
     assert history is not None
     assert "Version 2" in history.get_text(" ")

@@ -20,6 +20,7 @@ from webapp.floqer.errors import FloqerBadRequest, FloqerError
 from webapp.services import NotFound, audit
 from webapp.services.browse import step_node
 from webapp.services.configurations import Saved, save_version
+from webapp.services.floqer_state import observe
 from webapp.upsert_form import UpsertConfig
 from webapp.version_diff import CompareRow, ProblemLine, compare, problem_lines, summary
 
@@ -237,7 +238,9 @@ def comparison(
     if FLOQER in (first, second):
         try:
             node = step_node(client, config.workflow_id, config.sheet_id, config.step_id)
-            sides[FLOQER] = Side("Floqer's step now", UpsertConfig.from_inputs(node.inputs))
+            floqer = UpsertConfig.from_inputs(node.inputs)
+            sides[FLOQER] = Side("Floqer's step now", floqer)
+            observe(session, config, floqer)  # the state line says what was just read
         except FloqerError as exc:
             failure = f"Floqer's step could not be read just now. {exc.user_message}"
             sides[FLOQER] = _last_seen(config)

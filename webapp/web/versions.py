@@ -57,6 +57,7 @@ def compare_page(
         return render(request, "compare.html", context)
     try:
         shown = comparison(session, config, a, b, floqer_for(ctx, config.connection))
+        session.commit()  # what Floqer's step was seen holding, if it was read
     except CompareProblem as exc:
         context["problem"] = str(exc)
         return render(request, "compare.html", context, status=exc.status)
