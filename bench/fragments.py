@@ -10,7 +10,10 @@ import re
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 from jinja2 import Environment
@@ -68,6 +71,27 @@ def _open_form(web: httpx.Client, config: int, obj: str) -> None:
     web.get(fields).raise_for_status()
 
 
+@contextmanager
+def signed_in_app(sandbox_url: str, **overrides: Any) -> Iterator[httpx.Client]:
+    """The app on a fresh database in front of the sandbox, and an admin's client of it."""
+    with tempfile.TemporaryDirectory() as data:
+        settings = Settings(
+            data_dir=Path(data),
+            database_url=f"sqlite:///{data}/bench.db",
+            secret_key=SECRET,
+            floqer_base_url=f"{sandbox_url}/api/v1",
+            **overrides,
+        )
+        migrate.upgrade(settings.database_url)
+        token, csrf = _signed_in_admin(settings.database_url)
+        signed_in = {"cookies": {"session": token}, "headers": {"X-CSRF-Token": csrf}}
+        with (
+            BackgroundServer(create_app(settings)) as app,
+            httpx.Client(base_url=app.url, timeout=60, **signed_in) as web,  # type: ignore[arg-type]
+        ):
+            yield web
+
+
 def _bare_framework(html: str, samples: int) -> list[float]:
     """The floor: a bare Starlette app rendering the same HTML through one Jinja2 template."""
     template = Environment(autoescape=True).from_string("{{ html|safe }}")
@@ -87,37 +111,24 @@ def _bare_framework(html: str, samples: int) -> list[float]:
 
 def main(samples: int = 100) -> None:
     sandbox = BackgroundServer(create_sandbox_app(SandboxSettings(org="large"))).start()
-    with tempfile.TemporaryDirectory() as data:
-        settings = Settings(
-            data_dir=Path(data),
-            database_url=f"sqlite:///{data}/bench.db",
-            secret_key=SECRET,
-            floqer_base_url=f"{sandbox.url}/api/v1",
-        )
-        migrate.upgrade(settings.database_url)
-        token, csrf = _signed_in_admin(settings.database_url)
-        signed_in = {"cookies": {"session": token}, "headers": {"X-CSRF-Token": csrf}}
-        with (
-            BackgroundServer(create_app(settings)) as app,
-            httpx.Client(base_url=app.url, timeout=60, **signed_in) as web,  # type: ignore[arg-type]
-        ):
-            config = _start_configuration(web)
-            before = _options_calls(sandbox.url)
-            _open_form(web, config, "Account")
-            session_calls = _options_calls(sandbox.url) - before
-            _open_form(web, config, "Account")
-            reopen_calls = _options_calls(sandbox.url) - before - session_calls
-            url = f"/configurations/{config}/fragments/object-fields?salesforce_object=Account"
-            timings = []
-            for _ in range(samples):
-                started = time.perf_counter()
-                response = web.get(url)
-                timings.append(time.perf_counter() - started)
-                response.raise_for_status()
-            size = len(response.content)
-            with web.stream("GET", url, headers={"Accept-Encoding": "gzip"}) as raw:
-                wire = len(b"".join(raw.iter_raw()))
-            floor = _bare_framework(response.text, samples)
+    with signed_in_app(sandbox.url) as web:
+        config = _start_configuration(web)
+        before = _options_calls(sandbox.url)
+        _open_form(web, config, "Account")
+        session_calls = _options_calls(sandbox.url) - before
+        _open_form(web, config, "Account")
+        reopen_calls = _options_calls(sandbox.url) - before - session_calls
+        url = f"/configurations/{config}/fragments/object-fields?salesforce_object=Account"
+        timings = []
+        for _ in range(samples):
+            started = time.perf_counter()
+            response = web.get(url)
+            timings.append(time.perf_counter() - started)
+            response.raise_for_status()
+        size = len(response.content)
+        with web.stream("GET", url, headers={"Accept-Encoding": "gzip"}) as raw:
+            wire = len(b"".join(raw.iter_raw()))
+        floor = _bare_framework(response.text, samples)
     sandbox.stop()
     p50, p95 = statistics.median(timings), _percentile(timings, 0.95)
     print(

@@ -10,25 +10,14 @@ the same HTML.
 from __future__ import annotations
 
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import httpx
 
-from bench.fragments import (
-    SECRET,
-    _bare_framework,
-    _percentile,
-    _signed_in_admin,
-    _start_configuration,
-)
-from webapp import migrate
-from webapp.app import create_app
+from bench.fragments import _bare_framework, _percentile, _start_configuration, signed_in_app
 from webapp.sandbox import SandboxSettings, create_sandbox_app
 from webapp.serving import BackgroundServer
-from webapp.settings import Settings
 
 VERSIONS = 200
 
@@ -74,44 +63,30 @@ def _line(what: str, timings: list[float], html: str, samples: int) -> str:
 
 def main(samples: int = 50) -> None:
     sandbox = BackgroundServer(create_sandbox_app(SandboxSettings())).start()
-    with tempfile.TemporaryDirectory() as data:
-        settings = Settings(
-            data_dir=Path(data),
-            database_url=f"sqlite:///{data}/bench.db",
-            secret_key=SECRET,
-            floqer_base_url=f"{sandbox.url}/api/v1",
-            floqer_recheck_seconds=0,  # every state request reads Floqer's step
-        )
-        migrate.upgrade(settings.database_url)
-        token, csrf = _signed_in_admin(settings.database_url)
-        signed_in = {"cookies": {"session": token}, "headers": {"X-CSRF-Token": csrf}}
-        with (
-            BackgroundServer(create_app(settings)) as app,
-            httpx.Client(base_url=app.url, timeout=60, **signed_in) as web,  # type: ignore[arg-type]
-        ):
-            config = _start_configuration(web)
-            started = time.perf_counter()
-            for version in range(1, VERSIONS):
-                saved = web.post(f"/configurations/{config}/save", data=_form(version))
-                assert saved.status_code == 303, saved.text
-            per_save = (time.perf_counter() - started) / (VERSIONS - 1)
-            page = f"/configurations/{config}"
-            measured: list[tuple[str, Callable[[], tuple[list[float], str]]]] = [
-                (
-                    f"versions list, page 1 of {VERSIONS} versions (50 summaries)",
-                    lambda: _timed(web, f"{page}/versions", samples),
-                ),
-                (
-                    "compare version 100 with the head",
-                    lambda: _timed(web, f"{page}/versions/compare?a=100&b={VERSIONS}", samples),
-                ),
-                (
-                    f"state line, reading Floqer's step and matching it against {VERSIONS} "
-                    "versions",
-                    lambda: _timed(web, f"{page}/floqer-state", samples),
-                ),
-            ]
-            results = [(what, *run()) for what, run in measured]
+    # Every state request reads Floqer's step (no recheck window).
+    with signed_in_app(sandbox.url, floqer_recheck_seconds=0) as web:
+        config = _start_configuration(web)
+        started = time.perf_counter()
+        for version in range(1, VERSIONS):
+            saved = web.post(f"/configurations/{config}/save", data=_form(version))
+            assert saved.status_code == 303, saved.text
+        per_save = (time.perf_counter() - started) / (VERSIONS - 1)
+        page = f"/configurations/{config}"
+        measured: list[tuple[str, Callable[[], tuple[list[float], str]]]] = [
+            (
+                f"versions list, page 1 of {VERSIONS} versions (50 summaries)",
+                lambda: _timed(web, f"{page}/versions", samples),
+            ),
+            (
+                "compare version 100 with the head",
+                lambda: _timed(web, f"{page}/versions/compare?a=100&b={VERSIONS}", samples),
+            ),
+            (
+                f"state line, reading Floqer's step and matching it against {VERSIONS} versions",
+                lambda: _timed(web, f"{page}/floqer-state", samples),
+            ),
+        ]
+        results = [(what, *run()) for what, run in measured]
     sandbox.stop()
     print(f"{VERSIONS} versions saved through the form: {per_save * 1000:.1f} ms per save")
     for what, timings, html in results:
