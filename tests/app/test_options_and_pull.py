@@ -17,6 +17,7 @@ from tests.app.flows import (
     text_of,
 )
 from tests.conftest import AppFactory, RunningApp
+from webapp.sandbox.floqer.seed import stable_id
 
 
 def open_form(web: httpx.Client, config: int, obj: str) -> None:
@@ -186,3 +187,28 @@ def test_when_floqer_is_down_the_form_keeps_the_last_good_metadata_with_its_age(
     assert status.get("hx-swap-oob") == "true"
     assert "could not reach Floqer" in status.get_text(" ")
     assert text.count("could not reach Floqer") == 1
+
+
+def test_adding_a_step_in_the_app_reads_the_sheets_chain_again(
+    app: RunningApp, web: httpx.Client
+) -> None:
+    inbound = stable_id("inbound")
+    chain = f"GET /api/v1/workflows/{inbound}/sheets/{inbound}/actions"
+
+    def chain_reads() -> int:
+        calls: dict[str, int] = app.sandbox_calls()["by_call"]
+        return calls.get(chain, 0)
+
+    connection = add_connection(web)
+    config = start_configuration(web, connection)
+    open_form(web, config, "Contact")
+    before = chain_reads()
+    open_form(web, config, "Contact")
+    assert chain_reads() == before  # cached: the fields part reads no chain again
+    sheet = f"/connections/{connection}/workflows/{inbound}/sheets/{inbound}/steps"
+    assert web.post(sheet, data={}).status_code == 303
+    after_add = chain_reads()
+    open_form(web, config, "Contact")
+    assert chain_reads() == after_add + 1  # the app's own change: read once more, then cached
+    open_form(web, config, "Contact")
+    assert chain_reads() == after_add + 1

@@ -202,6 +202,12 @@ def sheet_chain(
     )
 
 
+def forget_chain(cache: MetadataCache, workflow_id: str, sheet_id: str) -> None:
+    """The sheet's chain changed (the app added a step to it): every connection's cached
+    copy of it is read again, so the new step's outputs can be referenced at once."""
+    cache.forget(lambda key: key[0] == "chain" and key[2:4] == (workflow_id, sheet_id))
+
+
 def forget_options(cache: MetadataCache, config: SavedConfiguration) -> None:
     """ "Refresh options": read this connection's options and this sheet's chain again."""
     chain = ("chain", config.connection_id, config.workflow_id, config.sheet_id)

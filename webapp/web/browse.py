@@ -22,7 +22,7 @@ from webapp.services.configurations import (
 )
 from webapp.services.connections import get_connection
 from webapp.services.floqer_state import observe
-from webapp.services.form_options import Step, field_facts
+from webapp.services.form_options import Step, field_facts, forget_chain
 from webapp.upsert_form import UpsertConfig
 from webapp.web.auth import Editor, Viewer
 from webapp.web.deps import CtxDep, FormDep, SessionDep, floqer_for, form_value, redirect, render
@@ -89,6 +89,7 @@ def add_upsert_step_action(
 ) -> Response:
     client = floqer_for(ctx, get_connection(session, connection_id))
     step_id = add_upsert_step(client, workflow_id, sheet_id, form_value(form, "after") or None)
+    forget_chain(ctx.metadata, workflow_id, sheet_id)
     where = f"{workflow_id}/{sheet_id}"
     audit.record(session, caller.user.email, "upsert step added", where, detail=step_id or "")
     session.commit()
