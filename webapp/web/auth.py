@@ -101,13 +101,15 @@ def current_caller(request: Request, ctx: CtxDep, session: SessionDep) -> Caller
     cached: Caller | None = getattr(request.state, "caller", None)
     if cached is not None:
         return cached
-    # A live session proves there are users: the usual request costs one query. Without
-    # single sign-on nothing else can sign anyone in, so the session is looked up first.
-    caller = None if ctx.settings.auth_proxy_header else _session_caller(request, session)
-    if caller is None:
+    if ctx.settings.auth_proxy_header:  # single sign-on: the proxy's word comes first
         if not has_users(session):
             raise NeedsSetup
         caller = _proxy_caller(request, ctx, session) or _session_caller(request, session)
+    else:
+        # A live session proves there are users: the usual request costs one query.
+        caller = _session_caller(request, session)
+        if caller is None and not has_users(session):
+            raise NeedsSetup
     if caller is None:
         raise NotSignedIn
     request.state.caller = caller
