@@ -20,7 +20,7 @@ from webapp.floqer.errors import FloqerBadRequest, FloqerError
 from webapp.services import NotFound, audit
 from webapp.services.browse import step_node
 from webapp.services.configurations import Saved, save_version
-from webapp.services.floqer_state import observe
+from webapp.services.floqer_state import observe, pushed_versions
 from webapp.upsert_form import UpsertConfig
 from webapp.version_diff import CompareRow, ProblemLine, compare, problem_lines, summary
 
@@ -71,7 +71,7 @@ def version_page(session: Session, config: SavedConfiguration, page: int) -> Ver
         )
     )
     shown = found[:PAGE_SIZE]
-    pushed = pushed_versions(session, config, [v.version for v in shown])
+    pushed = pushed_versions(session, [config.id])[config.id]
     lines = []
     for i, version in enumerate(shown):
         before = found[i + 1] if i + 1 < len(found) else None
@@ -90,21 +90,6 @@ def version_page(session: Session, config: SavedConfiguration, page: int) -> Ver
 
 def _versions_of(config: SavedConfiguration, what: Any) -> Any:
     return select(what).where(ConfigurationVersion.configuration_id == config.id)
-
-
-def pushed_versions(session: Session, config: SavedConfiguration, versions: list[int]) -> set[int]:
-    """Which of `versions` Floqer accepted at least once."""
-    return set(
-        session.scalars(
-            select(PushRecord.version)
-            .where(
-                PushRecord.configuration_id == config.id,
-                PushRecord.outcome == "pushed",
-                PushRecord.version.in_(versions),
-            )
-            .distinct()
-        )
-    )
 
 
 def version_numbers(session: Session, config: SavedConfiguration) -> list[int]:

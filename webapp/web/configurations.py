@@ -40,11 +40,10 @@ from webapp.web.auth import Caller, Editor, Viewer
 from webapp.web.deps import CtxDep, FormDep, SessionDep, floqer_for, form_value, redirect, render
 from webapp.web.views import (
     conflict_context,
-    fields_view,
+    draft_in_place,
     fragment_context,
     notice_text,
     page_context,
-    picker,
     preflight_report,
 )
 
@@ -81,16 +80,8 @@ def _draft_again(
 ) -> Response:
     """The page again with the draft as it was typed, its parts rendered in place."""
     client = floqer_for(ctx, config.connection)
-    context = _page(
-        ctx,
-        session,
-        config,
-        draft=draft,
-        form_problem=problem,
-        inline=True,
-        picker=picker(ctx, client, config),
-        part=fields_view(ctx, client, config, draft.upsert.salesforce_object, draft.upsert),
-    )
+    in_place = draft_in_place(ctx, client, config, draft)
+    context = _page(ctx, session, config, form_problem=problem, **in_place)
     return render(request, "configuration.html", context, status=422)
 
 

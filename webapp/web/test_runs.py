@@ -18,8 +18,14 @@ from starlette.responses import Response
 
 from webapp.context import AppContext
 from webapp.db import PushRecord, SavedConfiguration, TestRun
+from webapp.floqer.client import FloqerClient
 from webapp.floqer.errors import FloqerError
-from webapp.services.configurations import VersionConflict, get_configuration, version_body
+from webapp.services.configurations import (
+    VersionConflict,
+    get_configuration,
+    saved_fields,
+    version_body,
+)
 from webapp.services.editing import Draft, DraftProblem, PushRefused, draft_for_check, read_draft
 from webapp.services.floqer_state import state_of
 from webapp.services.form_options import field_facts
@@ -47,10 +53,9 @@ from webapp.web.test_run_views import (
 )
 from webapp.web.views import (
     conflict_context,
-    fields_view,
+    draft_in_place,
     history_rows,
     page_context,
-    picker,
     preflight_report,
 )
 
@@ -264,7 +269,7 @@ def _run(
         choice, fields = RowChoice(row_id=panel.row), Preview([], "", None)
         failed = f"The chosen row could not be read, so nothing was run. {exc.user_message}"
     if failed is None:
-        problem = _pushed(ctx, session, config, draft, form, caller)
+        problem = _pushed(ctx, session, config, client, draft, form, caller)
         if isinstance(problem, dict):
             return {**problem, **shown}
         if isinstance(problem, PushRecord):
@@ -294,6 +299,7 @@ def _pushed(
     ctx: AppContext,
     session: SessionDep,
     config: SavedConfiguration,
+    client: FloqerClient,
     draft: Draft,
     form: dict[str, list[str]],
     caller: Caller,
@@ -302,8 +308,8 @@ def _pushed(
     held it) or the push's record; it may not on a message, on NotPushed (Floqer refused
     the push: recorded as a run that failed) or on the conflict page's context under
     `conflict`."""
-    client = floqer_for(ctx, config.connection)
     lease = timedelta(seconds=ctx.settings.floqer_timeout_seconds) + LEASE_MARGIN
+    facts_then = saved_fields(session, config, draft.base_version)  # drift, as Push checks
     try:
         record = push_if_changed(
             session,
@@ -313,7 +319,7 @@ def _pushed(
             author=caller.user.email,
             nonce=PanelInput.of(form).nonce,
             lease=lease,
-            preflight=lambda upsert: preflight_report(ctx, client, config, upsert),
+            preflight=lambda upsert: preflight_report(ctx, client, config, upsert, facts_then),
             field_facts=field_facts(ctx.metadata, config, draft.upsert),
         )
     except VersionConflict as exc:
@@ -345,15 +351,9 @@ def _page_with_draft(
     session.refresh(config)
     if draft is not None and draft.upsert.body() == config.body:
         draft = Draft(draft.name, draft.upsert, config.version)  # saved: the head is the draft
-    shown = draft.upsert if draft is not None else None
     extra: dict[str, Any] = {"test_panel": panel["test_panel"]}
-    if draft is not None and shown is not None:
-        extra.update(
-            draft=draft,
-            inline=True,
-            picker=picker(ctx, client, config),
-            part=fields_view(ctx, client, config, shown.salesforce_object, shown),
-        )
+    if draft is not None:
+        extra.update(draft_in_place(ctx, client, config, draft))
     context = page_context(ctx, config, **extra)
     status = 200 if panel["test_panel"].run is not None else 422
     return render(request, "configuration.html", context, status=status)

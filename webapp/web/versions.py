@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from webapp.db import SavedConfiguration, utcnow
 from webapp.services.configurations import VersionConflict, get_configuration
+from webapp.services.floqer_state import pushed_versions
 from webapp.services.form_options import field_facts
 from webapp.services.pushing import shown_outcome
 from webapp.services.versions import (
@@ -19,7 +20,6 @@ from webapp.services.versions import (
     get_version,
     previous_version,
     push_answer,
-    pushed_versions,
     pushes_of,
     restore,
     runs_of,
@@ -134,7 +134,7 @@ def _version_context(
         "version": version,
         "summary": summary(upsert_of(before) if before else None, upsert_of(version)),
         "body_json": json.dumps(version.body, indent=2, ensure_ascii=False),
-        "pushed": bool(pushed_versions(session, config, [number])),
+        "pushed": number in pushed_versions(session, [config.id])[config.id],
         "pushes": [(p, PUSH_VIEWS[shown_outcome(p, utcnow())], push_answer(p)) for p in pushes],
         "runs": runs_of(session, config, number),
     }

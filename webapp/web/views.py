@@ -173,6 +173,20 @@ def page_context(
     )
 
 
+def draft_in_place(
+    ctx: AppContext, client: FloqerClient, config: SavedConfiguration, draft: Draft
+) -> dict[str, Any]:
+    """What page_context needs to show `draft` as it was typed: the picker and the fields
+    part rendered in place rather than loaded afterwards."""
+    upsert = draft.upsert
+    return {
+        "draft": draft,
+        "inline": True,
+        "picker": picker(ctx, client, config),
+        "part": fields_view(ctx, client, config, upsert.salesforce_object, upsert),
+    }
+
+
 @dataclass(frozen=True)
 class Picker:
     """The object picker: the org's objects, or why they are missing."""
