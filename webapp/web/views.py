@@ -149,7 +149,8 @@ def page_context(
     **extra: Any,
 ) -> dict[str, Any]:
     """The whole configuration page: the saved head, or `draft` shown again as it was typed."""
-    latest = latest_push(config)
+    history = history_rows(config)
+    latest = history[0][0] if history else None  # the newest push: one query for both
     outcome = shown_outcome(latest, utcnow()) if latest else None
     state = state_of(config)
     shown: dict[str, Any] = {"name": config.name, "base_version": config.version}
@@ -163,7 +164,7 @@ def page_context(
         latest_answer=push_answer(latest) if latest else None,
         floqer_state=state,
         check_floqer=needs_check(config, ctx.settings.floqer_recheck_seconds),
-        pushes=history_rows(config),
+        pushes=history,
         body_json=body_json(config),
         # In sandbox mode the sandbox's loopback address means nothing to the reader.
         curl=curl_command(ctx.settings.floqer_base_url or REAL_FLOQER, config),
