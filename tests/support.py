@@ -9,8 +9,10 @@ a test started are told to stop without waiting for them.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -19,8 +21,11 @@ from typing import Any
 import httpx
 from argon2 import PasswordHasher
 from argon2.profiles import CHEAPEST
+from sqlalchemy import text
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
+from tests import postgres
 from webapp import migrate
 from webapp.app import create_app
 from webapp.db import UserSession, make_engine
@@ -38,6 +43,13 @@ TEST_PASSWORD = "correct horse battery staple"
 SESSION_TOKEN = "test-session-token-not-a-secret-0123456789"
 CSRF_TOKEN = "test-csrf-token-not-a-secret-0123456789"
 FAST_HASHER = PasswordHasher.from_parameters(CHEAPEST)
+# Which database the apps of this run use: SQLite files (the default) or a real PostgreSQL
+# server the suite starts itself (`WEBAPP_TEST_DATABASE=postgres`, as `make test` runs it too).
+DATABASE = os.environ.get("WEBAPP_TEST_DATABASE", "sqlite")
+if DATABASE not in ("sqlite", "postgres"):
+    raise RuntimeError(f"WEBAPP_TEST_DATABASE must be sqlite or postgres, not {DATABASE!r}")
+ON_POSTGRES = DATABASE == "postgres"
+_postgres_urls: dict[Path, str] = {}
 
 
 def use_fast_password_hashing() -> None:
@@ -53,11 +65,34 @@ def _template_database() -> Path:
 
 
 def fresh_database(data_dir: Path) -> str:
-    """A migrated, empty SQLite file in `data_dir` (a copy of the run's template)."""
+    """A migrated, empty database for the app on `data_dir`, and its URL: a SQLite file in
+    `data_dir` (a copy of the run's template), or a new database on the run's Postgres."""
     data_dir.mkdir(parents=True, exist_ok=True)
+    if ON_POSTGRES:
+        url = _postgres_urls[data_dir] = postgres.cluster().fresh()
+        return url
     target = data_dir / "webapp.db"
     shutil.copyfile(_template_database(), target)
     return f"sqlite:///{target}"
+
+
+def database_url(data_dir: Path) -> str:
+    """The URL of the database fresh_database made for `data_dir` (SQLite: the file there)."""
+    if ON_POSTGRES:
+        return _postgres_urls[data_dir]
+    return f"sqlite:///{data_dir / 'webapp.db'}"
+
+
+def query(url: str, statement: str, **params: Any) -> list[Row[Any]]:
+    """Run one SQL statement on the database at `url` and commit; the rows, if any. For the
+    tests that look at what was stored (or break it on purpose), on either database."""
+    engine = make_engine(url, pooled=False)
+    try:
+        with engine.begin() as db:
+            result = db.execute(text(statement), params)
+            return list(result) if result.returns_rows else []
+    finally:
+        engine.dispose()
 
 
 class Servers:
@@ -67,6 +102,7 @@ class Servers:
 
     def __init__(self) -> None:
         self._started: list[BackgroundServer] = []
+        self._databases: list[str] = []  # Postgres databases to drop once all have stopped
 
     def sandbox(self, **settings: Any) -> str:
         """A fresh sandbox with these SandboxSettings; its base URL (no /api/v1). Its slow
@@ -79,17 +115,31 @@ class Servers:
     def app(self, settings: Settings) -> str:
         server = BackgroundServer(create_app(settings)).start()
         self._started.append(server)
+        if ON_POSTGRES and settings.database_url not in self._databases:
+            self._databases.append(settings.database_url)
         return server.url
 
     def stop_all(self) -> None:
         for server in self._started:
             server.request_stop()
+        if self._databases:
+            stopping, databases = list(self._started), list(self._databases)
+            threading.Thread(target=_drop_after, args=(stopping, databases), daemon=True).start()
+
+
+def _drop_after(servers: list[BackgroundServer], databases: list[str]) -> None:
+    """Postgres: drop a test's databases once its apps have stopped (on a thread of its own,
+    so the next test need not wait)."""
+    for server in servers:
+        server.join(timeout=10)
+    for url in databases:
+        postgres.cluster().drop(url)
 
 
 def app_settings(data_dir: Path, floqer_base_url: str | None, **overrides: Any) -> Settings:
     settings = Settings(
         data_dir=data_dir,
-        database_url=f"sqlite:///{data_dir / 'webapp.db'}",
+        database_url=database_url(data_dir),
         secret_key=TEST_SECRET,
         floqer_base_url=floqer_base_url,
         floqer_timeout_seconds=5.0,
@@ -109,11 +159,11 @@ def launch_app(
 ) -> RunningApp:
     """The app on `data_dir` (a fresh database there, the admin signed in, unless told not
     to), talking to Floqer at `floqer_base_url` (None: its embedded sandbox)."""
-    settings = app_settings(data_dir, floqer_base_url, **overrides)
     if fresh:
         fresh_database(data_dir)
-        if users:
-            add_signed_in_user(settings.database_url, ADMIN_EMAIL, "admin", SESSION_TOKEN)
+    settings = app_settings(data_dir, floqer_base_url, **overrides)
+    if fresh and users:
+        add_signed_in_user(settings.database_url, ADMIN_EMAIL, "admin", SESSION_TOKEN)
     return RunningApp(servers.app(settings), settings, sandbox_url)
 
 
@@ -142,6 +192,10 @@ class RunningApp:
     def add_user(self, email: str, role: str, token: str, csrf: str = CSRF_TOKEN) -> None:
         """A user of `role` with a live session `token` (no sign-in form needed)."""
         add_signed_in_user(self.settings.database_url, email, role, token, csrf)
+
+    def query(self, statement: str, **params: Any) -> list[Row[Any]]:
+        """One SQL statement on this app's database (see query())."""
+        return query(self.settings.database_url, statement, **params)
 
     def sandbox_calls(self) -> dict[str, Any]:
         assert self.sandbox_url

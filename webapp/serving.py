@@ -50,9 +50,13 @@ class BackgroundServer:
         """Ask the server to stop without waiting (stop() waits)."""
         self._server.should_exit = True
 
+    def join(self, timeout: float) -> None:
+        """Wait up to `timeout` seconds for a server asked to stop to have stopped."""
+        self._thread.join(timeout=timeout)
+
     def stop(self) -> None:
         self.request_stop()
-        self._thread.join(timeout=10)
+        self.join(timeout=10)
 
     def __enter__(self) -> BackgroundServer:
         return self.start()
