@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import engine_from_config, pool, text
 
 from webapp.db import Base
 
 config = context.config
 target_metadata = Base.metadata
+# Replicas that start together all run `migrate`: on PostgreSQL they take this advisory lock
+# first, so one migrates and the others then find the schema at head (an arbitrary number,
+# the same in every process; the lock ends with the migration's transaction).
+MIGRATION_LOCK = 4_108_553_711
 
 
 def run_migrations() -> None:
@@ -25,6 +29,10 @@ def run_migrations() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+                )
             context.run_migrations()
 
 

@@ -20,6 +20,7 @@ import httpx
 # What to do with one call, chosen from its method and path (under /api/v1):
 #   "forward"          answer as the sandbox does
 #   "drip"             a complete, valid answer, one byte per `drip_seconds`
+#   "late"             forward it (the sandbox carries it out), answer `late_seconds` later
 #   "hang"             read the request, never answer
 #   "apply-then-hang"  forward it (the sandbox carries it out), then never answer
 #   "reshape"          forward it and pass the JSON through `reshape` before answering
@@ -35,11 +36,13 @@ class FloqerDouble:
         *,
         reshape: Reshape | None = None,
         drip_seconds: float = 1.0,
+        late_seconds: float = 2.0,
     ) -> None:
         self.upstream = upstream
         self.behaviour = behaviour
         self.reshape = reshape
         self.drip_seconds = drip_seconds
+        self.late_seconds = late_seconds
         self.stopping = threading.Event()
         self.seen: list[tuple[str, str, str]] = []  # (method, path, what was done)
         double = self
@@ -82,6 +85,8 @@ class FloqerDouble:
             status, payload = self._forward(method, path, headers, body)
             if what == "apply-then-hang":
                 self.stopping.wait(120)
+                return
+            if what == "late" and self.stopping.wait(self.late_seconds):
                 return
             if what == "reshape" and self.reshape is not None:
                 payload = json.dumps(self.reshape(method, path, json.loads(payload))).encode()

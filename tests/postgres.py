@@ -105,6 +105,14 @@ class Cluster:
             db.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
         return self.url(name)
 
+    def empty(self) -> str:
+        """A new database with nothing in it (not even the schema); its URL."""
+        with self._lock:
+            name = f"empty_{os.getpid()}_{next(self._names)}"
+        with self.admin.connect() as db:
+            db.execute(text(f"CREATE DATABASE {name}"))
+        return self.url(name)
+
     def drop(self, url: str) -> None:
         """Drop the database at `url`, cutting off whoever is still connected to it."""
         name = url.rsplit("/", 1)[1]

@@ -87,13 +87,19 @@ def _serve(args: argparse.Namespace) -> None:
 
 
 def _migrate(args: argparse.Namespace) -> None:
+    from sqlalchemy.exc import OperationalError
+
     from webapp import migrate
+    from webapp.db import unreachable
 
     settings = _settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    migrate.upgrade(settings.database_url)
-    if args.check:
-        migrate.check(settings.database_url)
+    try:
+        migrate.upgrade(settings.database_url)
+        if args.check:
+            migrate.check(settings.database_url)
+    except OperationalError as exc:
+        sys.exit(f"migrate: {unreachable(settings.database_url, exc)}")
     print("database is at the latest schema")
 
 

@@ -16,12 +16,13 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, select_autoesca
 from jinja2.bccache import Bucket
 from jinja2_fragments.fastapi import Jinja2Blocks
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 from starlette.middleware.gzip import GZipMiddleware
 
 from webapp import embedded
 from webapp.context import AppContext, Health
-from webapp.db import make_engine
+from webapp.db import make_engine, unreachable
 from webapp.floqer.client import build_http_client
 from webapp.floqer.limits import FloqerGate
 from webapp.metadata_cache import MetadataCache
@@ -190,8 +191,11 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
 
 def _check_schema(engine: Engine, database_url: str) -> None:
     head = ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
-    with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
+    try:
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    except OperationalError as exc:
+        raise SchemaOutOfDate(unreachable(database_url, exc)) from None
     if current != head:
         raise SchemaOutOfDate(
             f"the database is at revision {current or 'none'}, the app needs {head}: "

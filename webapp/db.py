@@ -19,7 +19,8 @@ from sqlalchemy import (
     create_engine,
     event,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.pool import NullPool
 
@@ -315,13 +316,28 @@ def make_engine(database_url: str, *, pool_size: int = 5, pooled: bool = True) -
     """The app's engine. `pool_size` should cover the threads that may hold a connection at
     once (a request waiting on Floqer keeps its session's), so a slow Floqer cannot drain
     the pool for the pages that never call it; `pooled=False` connects per use."""
-    if pooled:
+    sqlite = make_url(database_url).get_backend_name() == "sqlite"
+    if not pooled:
+        engine = create_engine(database_url, poolclass=NullPool)
+    elif sqlite:
         engine = create_engine(database_url, pool_size=pool_size, max_overflow=pool_size)
     else:
-        engine = create_engine(database_url, poolclass=NullPool)
-    if engine.dialect.name == "sqlite":
+        # A server counts connections (max_connections covers every replica's pool): no
+        # overflow past `pool_size`, and a connection the server dropped is replaced unseen.
+        engine = create_engine(
+            database_url, pool_size=pool_size, max_overflow=0, pool_pre_ping=True
+        )
+    if sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def unreachable(database_url: str, exc: OperationalError) -> str:
+    """A plain sentence for a database that cannot be reached: where (password hidden)
+    and the driver's first line of why."""
+    where = make_url(database_url).render_as_string(hide_password=True)
+    reason = str(exc.orig or exc).strip().splitlines()[0]
+    return f"cannot reach the database at {where}: {reason}"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -73,10 +73,11 @@ class Settings:
         env = os.environ if environ is None else environ
         data_dir = Path(env.get("WEBAPP_DATA_DIR", "data")).resolve()
         base_url = env.get("WEBAPP_FLOQER_BASE_URL") or None
+        database_url = env.get("WEBAPP_DATABASE_URL") or f"sqlite:///{data_dir / 'webapp.db'}"
         return cls(
             data_dir=data_dir,
-            database_url=env.get("WEBAPP_DATABASE_URL") or f"sqlite:///{data_dir / 'webapp.db'}",
-            secret_key=_secret_key(env, data_dir),
+            database_url=database_url,
+            secret_key=_secret_key(env, data_dir, shared=not database_url.startswith("sqlite")),
             floqer_base_url=check_base_url(base_url) if base_url else None,
             floqer_timeout_seconds=_number(env, "WEBAPP_FLOQER_TIMEOUT_SECONDS", 15.0),
             options_cache_seconds=int(_number(env, "WEBAPP_OPTIONS_CACHE_SECONDS", 600)),
@@ -173,13 +174,21 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
-def _secret_key(env: Mapping[str, str], data_dir: Path) -> str:
-    """WEBAPP_SECRET_KEY, or the file WEBAPP_SECRET_KEY_FILE names, or one made once."""
+def _secret_key(env: Mapping[str, str], data_dir: Path, *, shared: bool) -> str:
+    """WEBAPP_SECRET_KEY, or the file WEBAPP_SECRET_KEY_FILE names, or one made once in the
+    data directory; not that last with a database server (`shared`), which replicas share:
+    each would make its own key, and none could read the API keys another one stored."""
     if env.get("WEBAPP_SECRET_KEY"):
         return _checked_secret(env["WEBAPP_SECRET_KEY"], "WEBAPP_SECRET_KEY")
     if env.get("WEBAPP_SECRET_KEY_FILE"):
         path = Path(env["WEBAPP_SECRET_KEY_FILE"])
         return _checked_secret(path.read_text().strip(), str(path))
+    if shared:
+        raise SettingsError(
+            "WEBAPP_DATABASE_URL names a database server: set WEBAPP_SECRET_KEY or "
+            "WEBAPP_SECRET_KEY_FILE, the same in every replica (a key made per data "
+            "directory would let no replica read the API keys another one stored)"
+        )
     path = data_dir / "secret.key"
     if path.exists():
         return _checked_secret(path.read_text().strip(), str(path))

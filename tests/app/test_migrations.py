@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -11,7 +12,10 @@ from pathlib import Path
 import pytest
 from alembic import command
 
+from tests import postgres
+from tests.support import query
 from webapp import migrate
+from webapp.db import Base
 
 
 def test_migrations_match_the_models(tmp_path: Path) -> None:
@@ -169,3 +173,60 @@ def test_upgrading_keeps_every_version_with_no_field_facts_and_downgrading_drops
     assert "field_facts" not in columns
     assert db.execute("SELECT count(*) FROM configuration_versions").fetchone() == (1,)
     db.close()
+
+
+def migrate_with(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "webapp", "migrate"],
+        env={"WEBAPP_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_a_database_server_needs_the_secret_key_every_replica_shares(tmp_path: Path) -> None:
+    url = "postgresql+psycopg://app@127.0.0.1:1/webapp"
+    result = migrate_with({"WEBAPP_DATABASE_URL": url}, tmp_path)
+    assert result.returncode != 0
+    assert "set WEBAPP_SECRET_KEY or WEBAPP_SECRET_KEY_FILE, the same in every replica" in (
+        result.stderr
+    )
+    assert not (tmp_path / "secret.key").exists()  # no key of its own was made
+
+
+def test_an_unreachable_database_is_named_plainly_without_its_password(tmp_path: Path) -> None:
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    url = f"postgresql+psycopg://app:hunter2-not-shown@127.0.0.1:{port}/webapp"
+    result = migrate_with({"WEBAPP_DATABASE_URL": url, "WEBAPP_SECRET_KEY": "k" * 48}, tmp_path)
+    assert result.returncode != 0
+    assert result.stderr.startswith(
+        f"migrate: cannot reach the database at postgresql+psycopg://app:***@127.0.0.1:{port}/"
+        "webapp: connection failed"
+    )
+    assert "hunter2" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_on_postgres_the_migrations_match_the_models_and_run_both_ways() -> None:
+    url = postgres.cluster().empty()
+    try:
+        migrate.upgrade(url)
+        migrate.check(url)
+        command.downgrade(migrate.alembic_config(url), "base")
+        left = query(
+            url,
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+            "AND table_name != 'alembic_version'",
+        )
+        assert left == []
+        migrate.upgrade(url)
+        tables = query(
+            url, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+        )
+        assert {row[0] for row in tables} == {*Base.metadata.tables, "alembic_version"}
+    finally:
+        postgres.cluster().drop(url)

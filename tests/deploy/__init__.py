@@ -73,6 +73,12 @@ class Servers:
         self._started: list[RunningServer] = []
 
     def start(self, env: dict[str, str], *, cwd: Path) -> RunningServer:
+        server = self.launch(env, cwd=cwd)
+        wait_until_healthy(server)
+        return server
+
+    def launch(self, env: dict[str, str], *, cwd: Path) -> RunningServer:
+        """Start a server without waiting for it (wait_until_healthy() waits)."""
         port = free_port()
         log = self._log_dir / f"server-{len(self._started) + 1}.log"
         with log.open("wb") as out:
@@ -86,7 +92,6 @@ class Servers:
             )
         server = RunningServer(process, f"http://127.0.0.1:{port}", log)
         self._started.append(server)
-        _wait_until_healthy(server)
         return server
 
     def stop(self, server: RunningServer) -> int:
@@ -111,7 +116,7 @@ def _signal_group(process: subprocess.Popen[bytes], signum: signal.Signals) -> N
         os.killpg(process.pid, signum)
 
 
-def _wait_until_healthy(server: RunningServer) -> None:
+def wait_until_healthy(server: RunningServer) -> None:
     deadline = time.monotonic() + DEADLINE_SECONDS
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
