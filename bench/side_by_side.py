@@ -5,6 +5,7 @@ load generator does not share the servers' interpreter). Loopback only, bounded 
 
 from __future__ import annotations
 
+import resource
 import statistics
 import threading
 import time
@@ -14,7 +15,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from ipaddress import ip_address
 from multiprocessing import get_context
-from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -86,19 +86,35 @@ def hammer(url: str, cookies: dict[str, str], connections: int, seconds: float) 
     if not ip_address(host).is_loopback:
         raise ValueError("load is sent to loopback only")
     done = [0] * connections
-    ends = time.monotonic() + seconds
+    failed: list[BaseException] = []
+    # Clients are built (and connected) before the clock starts: building one takes longer
+    # than many requests.
+    clients = [httpx.Client(cookies=cookies, timeout=30) for _ in range(connections)]
+    for web in clients:
+        web.get(url).raise_for_status()
+    go = threading.Barrier(connections + 1)
+    ends = 0.0
 
     def client(n: int) -> None:
-        with httpx.Client(cookies=cookies, timeout=30) as web:
+        go.wait()
+        try:
             while time.monotonic() < ends:
-                web.get(url).raise_for_status()
+                clients[n].get(url).raise_for_status()
                 done[n] += 1
+        except Exception as exc:
+            failed.append(exc)
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(connections)]
     for thread in threads:
         thread.start()
+    ends = time.monotonic() + seconds
+    go.wait()
     for thread in threads:
         thread.join()
+    for web in clients:
+        web.close()
+    if failed:
+        raise RuntimeError(f"{len(failed)} load clients failed: {failed[0]!r}")
     return sum(done)
 
 
@@ -135,10 +151,4 @@ def rss_bytes() -> int:
     """This process's resident memory now (Linux)."""
     with open("/proc/self/statm") as statm:
         pages = int(statm.read().split()[1])
-    import resource
-
     return pages * resource.getpagesize()
-
-
-def cookies_of(web: httpx.Client) -> dict[str, Any]:
-    return dict(web.cookies.items())
