@@ -1,28 +1,28 @@
-"""The form's heaviest fragment and its cost in Floqer calls.
+"""The form's fragments next to the bare floor, and their cost in Floqer calls.
 
-Prints the latency (p50/p95) of the field-list fragment for the large org's 900-field Account
-from a warm options cache, and how many options calls one form session and a reopen cost.
+On the large org: the object picker (1,052 objects) and the field list of Account at 900,
+300 and 50 fields (custom fields deleted in between, as an admin would), warm, each
+interleaved with a bare Starlette + Jinja2 app serving the same HTML; throughput at 16
+connections on the 900-field list; options calls for a cold form, a warm reopen and 20 cold
+loads at once; bytes on the wire for a first load.
 """
 
 from __future__ import annotations
 
+import json
 import re
-import statistics
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
-from jinja2 import Environment
 from sqlalchemy.orm import Session
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import HTMLResponse
-from starlette.routing import Route
 
+from bench.side_by_side import BareApp, interleaved, load_process, throughput
 from webapp import migrate
 from webapp.app import create_app
 from webapp.db import make_engine
@@ -32,11 +32,6 @@ from webapp.serving import BackgroundServer
 from webapp.settings import Settings
 
 SECRET = "bench-secret-0123456789abcdef0123456789abcdef"
-
-
-def _percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
 
 
 def _signed_in_admin(database_url: str) -> tuple[str, str]:
@@ -93,54 +88,108 @@ def signed_in_app(sandbox_url: str, **overrides: Any) -> Iterator[httpx.Client]:
 
 
 def _bare_framework(html: str, samples: int) -> list[float]:
-    """The floor: a bare Starlette app rendering the same HTML through one Jinja2 template."""
-    template = Environment(autoescape=True).from_string("{{ html|safe }}")
-
-    async def fragment(request: Request) -> HTMLResponse:
-        return HTMLResponse(template.render(html=html))
-
-    bare = Starlette(routes=[Route("/fragment", fragment)])
+    """The floor alone (bench.history's figures): the bare app serving the same HTML."""
     timings = []
-    with BackgroundServer(bare) as server, httpx.Client(base_url=server.url) as client:
+    with BareApp(html).running() as client:
         for _ in range(samples):
             started = time.perf_counter()
-            client.get("/fragment").raise_for_status()
+            client.get("/html").raise_for_status()
             timings.append(time.perf_counter() - started)
     return timings
 
 
+def _options_calls_at_once(web: httpx.Client, sandbox_url: str, config: int, url: str) -> int:
+    """Options calls made by 20 loads of `url` at once with nothing kept."""
+    web.post(f"/configurations/{config}/refresh-options")
+    before = _options_calls(sandbox_url)
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        for answer in pool.map(lambda _: web.get(url), range(20)):
+            answer.raise_for_status()
+    return _options_calls(sandbox_url) - before
+
+
+def _first_load_bytes(web: httpx.Client, config: int) -> tuple[int, int]:
+    """Bytes on the wire for a first load (the page, its two fragments, its static files):
+    gzipped as a browser asks, and as they would be uncompressed."""
+    page = web.get(f"/configurations/{config}").text
+    urls = [f"/configurations/{config}", *_fragment_urls(config, "Account")]
+    urls += re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
+    sizes = [0, 0]
+    for n, encoding in enumerate(("gzip", "identity")):
+        for url in urls:
+            with web.stream("GET", url, headers={"Accept-Encoding": encoding}) as raw:
+                sizes[n] += len(b"".join(raw.iter_raw()))
+    return sizes[0], sizes[1]
+
+
+def _fragment_urls(config: int, obj: str) -> list[str]:
+    fragments = f"/configurations/{config}/fragments"
+    return [f"{fragments}/objects", f"{fragments}/object-fields?salesforce_object={obj}"]
+
+
+def _trim_account(web: httpx.Client, sandbox_url: str, config: int, keep: int) -> None:
+    """Delete Account's custom fields (as an admin would in Setup) until `keep` are left,
+    and have the form read them afresh."""
+    url = _fragment_urls(config, "Account")[1]
+    guide = json.loads(_guide(web.get(url).text))["fields"]
+    custom = [f["name"] for f in guide if f.get("custom")]
+    with httpx.Client(base_url=f"{sandbox_url}/_sandbox/objects/Account/fields") as setup:
+        for name in custom[: max(0, len(guide) - keep)]:
+            setup.post(f"/{name}", json={"action": "delete"}).raise_for_status()
+    web.post(f"/configurations/{config}/refresh-options")
+
+
+def _guide(html: str) -> str:
+    found = re.search(r'<template id="field-guide">(.*?)</template>', html, re.S)
+    assert found, "the fields part has no guide"
+    return found.group(1)
+
+
 def main(samples: int = 100) -> None:
     sandbox = BackgroundServer(create_sandbox_app(SandboxSettings(org="large"))).start()
-    with signed_in_app(sandbox.url) as web:
+    bare = BareApp()
+    with signed_in_app(sandbox.url) as web, bare.running() as floor, load_process() as load:
         config = _start_configuration(web)
+        web.post(f"/configurations/{config}/refresh-options")
         before = _options_calls(sandbox.url)
         _open_form(web, config, "Account")
         session_calls = _options_calls(sandbox.url) - before
         _open_form(web, config, "Account")
         reopen_calls = _options_calls(sandbox.url) - before - session_calls
-        url = f"/configurations/{config}/fragments/object-fields?salesforce_object=Account"
-        timings = []
-        for _ in range(samples):
-            started = time.perf_counter()
-            response = web.get(url)
-            timings.append(time.perf_counter() - started)
-            response.raise_for_status()
-        size = len(response.content)
-        with web.stream("GET", url, headers={"Accept-Encoding": "gzip"}) as raw:
-            wire = len(b"".join(raw.iter_raw()))
-        floor = _bare_framework(response.text, samples)
+        picker_url, fields_url = _fragment_urls(config, "Account")
+        at_once = _options_calls_at_once(web, sandbox.url, config, fields_url)
+        pickers_at_once = _options_calls_at_once(web, sandbox.url, config, picker_url)
+        web.get(fields_url).raise_for_status()
+        gzipped, plain = _first_load_bytes(web, config)
+        bare.html = web.get(picker_url).text
+        picker = interleaved(web, picker_url, floor, samples)
+        lines = [picker.line("object picker, the large org's 1,052 objects, warm", bare.html)]
+        # Account at 900 fields, then at 300 (custom fields deleted); Opportunity's 47.
+        for obj, keep in (("Account", 900), ("Account", 300), ("Opportunity", 0)):
+            url = _fragment_urls(config, obj)[1]
+            if obj == "Account":
+                _trim_account(web, sandbox.url, config, keep)
+            bare.html = web.get(url).text
+            count = f"{len(json.loads(_guide(bare.html))['fields'])}-field {obj}"
+            warm = interleaved(web, url, floor, samples)
+            lines.append(warm.line(f"field-list fragment, {count}, warm", bare.html))
+            if keep == 900:
+                app_url = str(web.base_url).rstrip("/") + fields_url
+                bare_url = str(floor.base_url).rstrip("/") + "/html"
+                cookies = {"session": web.cookies["session"]}
+                rate = throughput(load, app_url, bare_url, cookies)
+                lines.append(f"throughput, the 900-field fragment: {rate}")
     sandbox.stop()
-    p50, p95 = statistics.median(timings), _percentile(timings, 0.95)
+    print(*lines, sep="\n")
     print(
-        f"field-list fragment, 900-field Account, warm cache: "
-        f"p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms over {samples} requests "
-        f"({size / 1024:.0f} KiB each, {wire / 1024:.0f} KiB gzipped on the wire); "
-        f"a bare Starlette + Jinja2 app serving the same HTML: "
-        f"p50 {statistics.median(floor) * 1000:.1f} ms, p95 {_percentile(floor, 0.95) * 1000:.1f} "
-        f"ms ({p50 / statistics.median(floor):.1f}x at p50)"
+        f"options calls: {session_calls} for a cold form (open, choose an object), "
+        f"{reopen_calls} on a warm reopen, {at_once} for 20 cold loads of one fields "
+        f"fragment at once (3 lists), {pickers_at_once} for 20 cold object pickers at once"
     )
     print(
-        f"options calls: {session_calls} per form session, {reopen_calls} on reopen within the TTL"
+        f"first load (page, picker, 900-field part, static files): {gzipped / 1024:.0f} KiB "
+        f"on the wire gzipped | {plain / 1024:.0f} KiB uncompressed | "
+        f"ratio {gzipped / plain:.2f}x"
     )
 
 

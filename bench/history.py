@@ -15,7 +15,8 @@ from collections.abc import Callable
 
 import httpx
 
-from bench.fragments import _bare_framework, _percentile, _start_configuration, signed_in_app
+from bench.fragments import _bare_framework, _start_configuration, signed_in_app
+from bench.side_by_side import percentile
 from webapp.sandbox import SandboxSettings, create_sandbox_app
 from webapp.serving import BackgroundServer
 
@@ -55,7 +56,7 @@ def _line(what: str, timings: list[float], html: str, samples: int) -> str:
     floor = _bare_framework(html, samples)
     p50, bare = statistics.median(timings), statistics.median(floor)
     return (
-        f"{what}: p50 {p50 * 1000:.1f} ms, p95 {_percentile(timings, 0.95) * 1000:.1f} ms "
+        f"{what}: p50 {p50 * 1000:.1f} ms, p95 {percentile(timings, 0.95) * 1000:.1f} ms "
         f"({len(html) / 1024:.0f} KiB); a bare Starlette + Jinja2 app serving the same HTML: "
         f"p50 {bare * 1000:.1f} ms ({p50 / bare:.1f}x at p50)"
     )

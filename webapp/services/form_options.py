@@ -3,12 +3,15 @@
 Options are the connected org's metadata, the same for every step of one connection (the
 key's user has one Salesforce connection), so they are cached per connection and, for an
 object's fields, per canonical object name from the org's own list: "account", "ACCOUNT"
-and "Account" are one entry, and a name the org does not have never reaches Floqer.
+and "Account" are one entry, and once the org's object list is kept a name the org does not
+have never reaches Floqer. Reads that do not depend on one another start together.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -16,7 +19,7 @@ from webapp.db import SavedConfiguration
 from webapp.floqer.client import FloqerClient
 from webapp.floqer.errors import FloqerBadRequest, FloqerError
 from webapp.floqer.models import ActionNode, FieldOption
-from webapp.metadata_cache import Cached, MetadataCache
+from webapp.metadata_cache import Cached, Key, MetadataCache
 from webapp.preflight import OrgFacts
 from webapp.preflight.drift import SavedFields, snapshot
 from webapp.services.browse import reference_choices
@@ -54,6 +57,18 @@ class Step:
     step_id: str
 
 
+def _options_call(
+    client: FloqerClient, config: StepOfConnection, field_name: str, object_name: str | None
+) -> tuple[Key, Callable[[], list[FieldOption]]]:
+    """The cache key of an options list and the Floqer call that reads it."""
+    context = {OBJECT: object_name} if object_name else None
+    step = (config.workflow_id, config.sheet_id, config.step_id)
+    return (
+        ("options", config.connection_id, field_name, object_name or ""),
+        lambda: client.field_options(*step, field_name, context),
+    )
+
+
 def _options(
     cache: MetadataCache,
     client: FloqerClient,
@@ -61,13 +76,19 @@ def _options(
     field_name: str,
     object_name: str | None,
 ) -> Cached[list[FieldOption]]:
-    context = {OBJECT: object_name} if object_name else None
-    step = (config.workflow_id, config.sheet_id, config.step_id)
-    return cache.get(
-        ("options", config.connection_id, field_name, object_name or ""),
-        lambda: client.field_options(*step, field_name, context),
-        _options_weight,
-    )
+    key, load = _options_call(client, config, field_name, object_name)
+    return cache.get(key, load, _options_weight)
+
+
+def _start_options(
+    cache: MetadataCache,
+    client: FloqerClient,
+    config: StepOfConnection,
+    field_name: str,
+    object_name: str | None,
+) -> None:
+    key, load = _options_call(client, config, field_name, object_name)
+    cache.start(key, load, _options_weight)
 
 
 def object_options(
@@ -128,11 +149,48 @@ class ObjectFields:
         )
 
 
+# What an API name looks like ("Account", "Usage_Event__c"): a label has spaces.
+_API_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+
+
+def start_object_fields(
+    cache: MetadataCache, client: FloqerClient, config: StepOfConnection, typed: str
+) -> None:
+    """Begin every read object_fields(typed) makes, at once: over a 200 ms Floqer a cold
+    fields part then costs one round trip, not three. The object's lists are asked for under
+    the org's name for `typed` when its object list is kept, else, speculatively, under
+    `typed` itself when it looks like an API name (what the picker offers and a saved
+    configuration holds); a guess the org spells otherwise costs one wasted call per list,
+    made only while the org's list is unknown."""
+    objects_key = ("options", config.connection_id, OBJECT, "")
+    _start_options(cache, client, config, OBJECT, None)
+    kept = cache.peek(objects_key)
+    if kept is not None:
+        name = canonical_object(kept.value, typed)
+    else:
+        name = typed if _API_NAME.match(typed) else None
+    if name:
+        _start_options(cache, client, config, EXTERNAL_ID, name)
+        _start_options(cache, client, config, FIELDS, name)
+
+
+def start_fields_part(
+    cache: MetadataCache, client: FloqerClient, config: SavedConfiguration, typed: str
+) -> None:
+    """Begin every read the form's fields part for `typed` makes (its object's lists and the
+    sheet's chain for references), at once."""
+    cache.start(*_chain_call(client, config), _chain_weight)
+    if typed:
+        start_object_fields(cache, client, config, typed)
+
+
 def object_fields(
     cache: MetadataCache, client: FloqerClient, config: StepOfConnection, typed: str
 ) -> ObjectFields:
     """External-ID fields and all fields of the object named `typed`: two options calls,
-    cached. Raises nothing for Floqer's failures: they come back in `failure`."""
+    cached, started together with the org's object list when it is not fresh. Raises
+    nothing for Floqer's failures: they come back in `failure`."""
+    start_object_fields(cache, client, config, typed)
     try:
         objects: list[FieldOption] | None = object_options(cache, client, config).value
     except FloqerError:
@@ -153,12 +211,13 @@ def object_fields(
         return ObjectFields(name, detail)
     except FloqerError as exc:
         return ObjectFields(name, failure=exc)
-    older = external_ids if external_ids.failure else fields
+    # The older list's age is shown when Floqer failed, or while it is read again.
+    older = min(external_ids, fields, key=lambda c: (not c.failure, not c.stale, c.fetched_at))
     return ObjectFields(
         name,
         external_ids=external_ids.value,
         fields=fields.value,
-        fetched_at=older.fetched_at if older.failure else None,
+        fetched_at=older.fetched_at if older.failure or older.stale else None,
         failure=older.failure,
     )
 
@@ -195,10 +254,15 @@ def sheet_chain(
     cache: MetadataCache, client: FloqerClient, config: SavedConfiguration
 ) -> Cached[list[ActionNode]]:
     """The sheet's action chain (inputs and upstream outputs for references), cached."""
-    return cache.get(
+    return cache.get(*_chain_call(client, config), _chain_weight)
+
+
+def _chain_call(
+    client: FloqerClient, config: SavedConfiguration
+) -> tuple[Key, Callable[[], list[ActionNode]]]:
+    return (
         ("chain", config.connection_id, config.workflow_id, config.sheet_id),
         lambda: client.action_chain(config.workflow_id, config.sheet_id),
-        _chain_weight,
     )
 
 

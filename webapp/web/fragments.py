@@ -21,7 +21,7 @@ from webapp.db import SavedConfiguration
 from webapp.floqer.client import FloqerClient
 from webapp.services.configurations import get_configuration, saved_fields
 from webapp.services.editing import draft_for_check, started_from
-from webapp.services.form_options import object_fields
+from webapp.services.form_options import object_fields, start_fields_part
 from webapp.services.mapping_help import (
     PasteProblem,
     added_notice,
@@ -67,6 +67,7 @@ def object_fields_fragment(
     saved = UpsertConfig.from_inputs(config.inputs)
     chosen = salesforce_object.strip()[:200]
     client = floqer_for(ctx, config.connection)
+    start_fields_part(ctx.metadata, client, config, chosen)
     context = fragment_context(config, part=fields_view(ctx, client, config, chosen, saved))
     if chosen != saved.salesforce_object:  # the last push's problems were about other fields
         context["placed"] = PlacedProblems()
@@ -93,12 +94,14 @@ def object_changed(
         restored = undone(undo, draft)
         if restored is None:
             return _unchanged(request, "That Undo no longer applies; reload the page.")
+        start_fields_part(ctx.metadata, client, config, restored.salesforce_object)
         part = fields_view(ctx, client, config, restored.salesforce_object, restored)
         part = replace(part, notice=f"Back to {restored.salesforce_object}, with its rows.")
         context = fragment_context(
             config, part=part, upsert=restored, picker=picker(ctx, client, config), restore=True
         )
         return _rechecked(_fields_part(request, context))
+    start_fields_part(ctx.metadata, client, config, draft.salesforce_object)
     before = form_value(form, "fields_of")
     fields = object_fields(ctx.metadata, client, config, draft.salesforce_object)
     # A label or another casing names the object: the form takes the org's API name.
@@ -140,6 +143,7 @@ def mapping_suggestions(
         config, draft, client = _editing(ctx, session, form, configuration_id)
     except FormError as exc:
         return _unchanged(request, str(exc))
+    start_fields_part(ctx.metadata, client, config, draft.salesforce_object)
     part = fields_view(ctx, client, config, draft.salesforce_object, draft)
     found = None
     if part.fields is not None and part.fields.fields:
@@ -164,6 +168,7 @@ def add_mappings(
     except FormError as exc:
         return _unchanged(request, str(exc))
     chosen = draft.salesforce_object
+    start_fields_part(ctx.metadata, client, config, chosen)
     part = fields_view(ctx, client, config, chosen, draft)
     known = part.fields.fields if part.fields is not None else []
     pasting = form_value(form, "apply") == "pasted"

@@ -202,7 +202,7 @@ def picker(ctx: AppContext, client: FloqerClient, config: SavedConfiguration) ->
         cached = object_options(ctx.metadata, client, config)
     except FloqerError as exc:
         return Picker([], failure=exc)
-    as_of = age(cached.fetched_at) if cached.failure else None
+    as_of = age(cached.fetched_at) if cached.failure or cached.stale else None
     return Picker(cached.value, as_of, cached.failure)
 
 
