@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
 
 from webapp.db import AppSetting, LoginFailure, User, UserSession, utcnow
 
@@ -203,26 +203,50 @@ def start_session(session: Session, user: User) -> NewSession:
     return NewSession(token, record)
 
 
-def find_session(session: Session, token: str, now: datetime | None = None) -> UserSession | None:
+@dataclass(frozen=True)
+class LiveSession:
+    """What a request needs of its signed-in user: plain values, read in one query."""
+
+    user_id: int
+    email: str
+    role: str
+    csrf_token: str
+
+
+# The session and its user in one indexed query (sessions.token_hash is unique), as plain
+# columns: no ORM objects are built for a lookup every request makes.
+_LIVE_SESSION = select(
+    UserSession.id,
+    UserSession.created_at,
+    UserSession.last_seen_at,
+    UserSession.csrf_token,
+    User.id,
+    User.email,
+    User.role,
+).join(User, User.id == UserSession.user_id)
+
+
+def find_session(session: Session, token: str, now: datetime | None = None) -> LiveSession | None:
     """The live session of this cookie token; an expired one is deleted on the way."""
     if not token or len(token) > 100:
         return None
-    record = session.scalar(
-        select(UserSession)
-        .where(UserSession.token_hash == _token_hash(token))
-        .options(joinedload(UserSession.user))  # one query: the caller's role is needed too
-    )
-    if record is None:
+    row = session.execute(
+        _LIVE_SESSION.where(UserSession.token_hash == _token_hash(token))
+    ).one_or_none()
+    if row is None:
         return None
+    record_id, created_at, last_seen_at, csrf_token, user_id, email, role = row
     now = now or utcnow()
-    if now - record.last_seen_at > IDLE_TIMEOUT or now - record.created_at > ABSOLUTE_TIMEOUT:
-        session.delete(record)
+    if now - last_seen_at > IDLE_TIMEOUT or now - created_at > ABSOLUTE_TIMEOUT:
+        session.execute(delete(UserSession).where(UserSession.id == record_id))
         session.commit()
         return None
-    if now - record.last_seen_at > timedelta(seconds=30):  # not a write on every request
-        record.last_seen_at = now
+    if now - last_seen_at > timedelta(seconds=30):  # not a write on every request
+        session.execute(
+            update(UserSession).where(UserSession.id == record_id).values(last_seen_at=now)
+        )
         session.commit()
-    return record
+    return LiveSession(user_id, email, role, csrf_token)
 
 
 def end_session(session: Session, token: str) -> None:

@@ -121,7 +121,8 @@ def _session_caller(request: Request, session: SessionDep) -> Caller | None:
     record = find_session(session, token)
     if record is None:
         return None
-    return Caller(SignedInUser.of(record.user), record.csrf_token, token)
+    user = SignedInUser(record.user_id, record.email, record.role)
+    return Caller(user, record.csrf_token, token)
 
 
 def _proxy_caller(request: Request, ctx: CtxDep, session: SessionDep) -> Caller | None:
@@ -155,7 +156,7 @@ class RequireRole:
     def __init__(self, role: str) -> None:
         self.role = role
 
-    def __call__(
+    async def __call__(  # async: no I/O here, so no hop to the thread pool
         self,
         request: Request,
         # Read first: the form's caps (fields, files) are enforced before the session is

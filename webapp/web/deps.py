@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
@@ -17,17 +19,34 @@ from webapp.web.csrf_mask import mask
 MAX_FORM_FIELDS = 1200  # 500 field rows of two inputs, plus the rest of the form
 
 
-def get_ctx(request: Request) -> AppContext:
+# Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in the
+# thread pool, and each hop there and back costs a request more than its work (a warm
+# fragment made six such hops; the route and the caller's lookup are the ones left).
+
+
+def app_context(request: Request) -> AppContext:
     ctx: AppContext = request.app.state.ctx
     return ctx
+
+
+async def get_ctx(request: Request) -> AppContext:
+    return app_context(request)
 
 
 CtxDep = Annotated[AppContext, Depends(get_ctx)]
 
 
-def get_session(ctx: CtxDep) -> Iterator[Session]:
-    with ctx.sessions() as session:
+async def get_session(ctx: CtxDep) -> AsyncIterator[Session]:
+    """A database session for the request: made here (no connection is taken until the
+    first query), closed in the thread pool (closing ends the transaction: I/O)."""
+    session = ctx.sessions()
+    try:
         yield session
+    finally:
+        # A limiter of its own, as FastAPI's own exit: a close never waits for a thread
+        # held by a request that waits for a database connection this close gives back.
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(session.close, limiter=anyio.CapacityLimiter(1))
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -59,7 +78,7 @@ def render(
     status: int = 200,
 ) -> Response:
     """A page, or one `{% block %}` of it as an htmx fragment: the two cannot drift apart."""
-    ctx = get_ctx(request)
+    ctx = app_context(request)
     caller = getattr(request.state, "caller", None)
     values = {
         "sandbox_mode": ctx.sandbox_mode,

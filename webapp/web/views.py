@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
+
+from markupsafe import Markup
 
 from webapp.context import AppContext
 from webapp.db import PushRecord, SavedConfiguration, utcnow
@@ -33,6 +36,7 @@ from webapp.services.form_options import (
     sheet_chain,
 )
 from webapp.services.mapping_help import essential_rows
+from webapp.services.per_list import per_list
 from webapp.services.preview import body_json, curl_command
 from webapp.services.pushing import latest_push, recent_pushes, shown_outcome
 from webapp.services.versions import push_answer
@@ -195,6 +199,28 @@ class Picker:
     objects: list[FieldOption]
     as_of: str | None = None  # "12 minutes ago" when Floqer failed and an older list stands
     failure: FloqerError | None = None
+
+    @property
+    def datalist(self) -> Markup:
+        """The objects as the datalist's <option>s, built once per cached list (a Jinja loop
+        over a large org's 1,052 objects cost 10 ms a request)."""
+        return option_tags(self.objects, "object tags", lambda o: (o.value, o.label))
+
+
+def option_tags(
+    options: Sequence[Any], what: str, value_and_text: Callable[[Any], tuple[str, str]]
+) -> Markup:
+    """`<option value="…">…</option>` for each of `options` (a list the metadata cache holds,
+    or one derived once from it), escaped as the templates escape; kept with the list under
+    `what` (one name per way of making them)."""
+
+    def build() -> Markup:
+        pairs = (value_and_text(o) for o in options)
+        return Markup("").join(
+            Markup('<option value="{}">{}</option>').format(value, text) for value, text in pairs
+        )
+
+    return per_list.get(options, what, build)
 
 
 def picker(ctx: AppContext, client: FloqerClient, config: SavedConfiguration) -> Picker:
