@@ -38,15 +38,31 @@ CtxDep = Annotated[AppContext, Depends(get_ctx)]
 
 async def get_session(ctx: CtxDep) -> AsyncIterator[Session]:
     """A database session for the request: made here (no connection is taken until the
-    first query), closed in the thread pool (closing ends the transaction: I/O)."""
+    first query), closed here too unless closing needs I/O (then in the thread pool)."""
     session = ctx.sessions()
     try:
         yield session
     finally:
-        # A limiter of its own, as FastAPI's own exit: a close never waits for a thread
-        # held by a request that waits for a database connection this close gives back.
-        with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(session.close, limiter=anyio.CapacityLimiter(1))
+        if closes_locally(session):
+            session.close()
+        else:
+            # A limiter of its own, as FastAPI's own exit: a close never waits for a thread
+            # held by a request that waits for a database connection this close gives back.
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(session.close, limiter=anyio.CapacityLimiter(1))
+
+
+def closes_locally(session: Session) -> bool:
+    """Whether closing `session` does no I/O: it holds no connection, or a SQLite one
+    outside any transaction (reads run outside transactions there: webapp.db), which goes
+    back to the pool as it is. A server's connection always ends its transaction by a
+    round trip, and an unfinished SQLite write rolls back on disk: those close in a thread."""
+    if not session.in_transaction():
+        return True
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    driver = session.connection().connection.dbapi_connection
+    return getattr(driver, "in_transaction", True) is False
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
