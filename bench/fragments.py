@@ -145,7 +145,7 @@ def _guide(html: str) -> str:
     return found.group(1)
 
 
-def main(samples: int = 100) -> None:
+def main(samples: int = 60) -> None:
     sandbox = BackgroundServer(create_sandbox_app(SandboxSettings(org="large"))).start()
     bare = BareApp()
     with signed_in_app(sandbox.url) as web, bare.running() as floor, load_process() as load:
