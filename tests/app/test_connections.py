@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import httpx
 
 from tests.app.flows import add_connection, soup, text_of
@@ -22,11 +20,7 @@ def test_added_connection_shows_its_user_and_only_the_keys_last_four(
     assert "floq_…8e7d" in text
     assert "Alex Morgan" in text
     assert SECRET_KEY not in page.text
-    row = (
-        sqlite3.connect(app.settings.data_dir / "webapp.db")
-        .execute("SELECT key_ciphertext, key_hint FROM connections")
-        .fetchone()
-    )
+    [row] = app.query("SELECT key_ciphertext, key_hint FROM connections")
     assert SECRET_KEY.encode() not in row[0]
     assert row[1] == "floq_…8e7d"
 

@@ -23,6 +23,7 @@ from tests.security.helpers import (
     sign_in,
     user_id,
 )
+from tests.support import stored_time
 
 VALID = form_fields("Contacts", "Contact", "Email", CONTACT_ROWS)
 REJECTED = form_fields(
@@ -43,8 +44,8 @@ def one_new_event(app: RunningApp, action: Callable[[], object]) -> dict[str, An
     added = events(app)[before:]
     assert len(added) == 1, added
     event = added[0]
-    at = datetime.fromisoformat(str(event["at"])).replace(tzinfo=UTC)  # stored as naive UTC
-    slack = timedelta(seconds=1)  # SQLite keeps microseconds; the clocks are the same machine's
+    at = stored_time(event["at"])
+    slack = timedelta(seconds=1)  # microseconds are kept; the clocks are the same machine's
     assert started - slack <= at <= finished + slack, (started, at, finished)
     return event
 
