@@ -152,7 +152,7 @@ def test_a_failed_pull_is_recorded_as_failed(launch: Launcher) -> None:
         )
         event = one_new_event(app, lambda: admin.post(f"/configurations/{config}/pull"))
     expect(event, ADMIN_EMAIL, "pull", "failed")
-    assert "floq_soon_revoked_0077" not in json.dumps(event)
+    assert "floq_soon_revoked_0077" not in json.dumps(event, default=str)
 
 
 @pytest.fixture
