@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any, Unpack
+from typing import Any
 
 import httpx
 from argon2 import PasswordHasher
@@ -85,7 +85,7 @@ def database_url(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / 'webapp.db'}"
 
 
-def query(url: str, statement: str, **params: Any) -> list[Row[Unpack[tuple[Any, ...]]]]:
+def query(url: str, statement: str, **params: Any) -> list[Row[*tuple[Any, ...]]]:
     """Run one SQL statement on the database at `url` and commit; the rows, if any. For the
     tests that look at what was stored (or break it on purpose), on either database."""
     engine = make_engine(url, pooled=False)
@@ -215,7 +215,7 @@ class RunningApp:
         """A user of `role` with a live session `token` (no sign-in form needed)."""
         add_signed_in_user(self.settings.database_url, email, role, token, csrf)
 
-    def query(self, statement: str, **params: Any) -> list[Row[Unpack[tuple[Any, ...]]]]:
+    def query(self, statement: str, **params: Any) -> list[Row[*tuple[Any, ...]]]:
         """One SQL statement on this app's database (see query())."""
         return query(self.settings.database_url, statement, **params)
 

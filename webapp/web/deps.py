@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from starlette.responses import RedirectResponse, Response
 
 from webapp.context import AppContext
@@ -47,7 +47,9 @@ FormDep = Annotated[dict[str, list[str]], Depends(get_form)]
 
 
 def floqer_for(ctx: AppContext, connection: Connection) -> FloqerClient:
-    return ctx.floqer(ctx.key_box.open(connection.key_ciphertext))
+    """The connection's Floqer client; no transaction of its session stays open across a call."""
+    key = ctx.key_box.open(connection.key_ciphertext)
+    return ctx.floqer(key, session=object_session(connection))
 
 
 def render(

@@ -1,0 +1,106 @@
+"""No database transaction stays open while the app waits on Floqer (webapp.transactions).
+
+On Postgres a transaction left open across a slow Floqer call holds a pool connection and
+a lock that makes a schema change, and every request behind it, wait ("idle in
+transaction"). Each route that calls Floqer is sent to an app whose Floqer answers late;
+while the app waits on each of its calls, Postgres must show no open transaction of it.
+SQLite's driver opens no transaction for reads and shows none: the check is Postgres's.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.app.flows import (
+    CONTACT_ROWS,
+    INBOUND,
+    add_connection,
+    form_fields,
+    start_configuration,
+    workflow_url,
+)
+from tests.app.test_test_run import run_fields
+from tests.conftest import RunningApp
+from tests.support import ON_POSTGRES, Servers, launch_app
+
+pytestmark = pytest.mark.skipif(
+    not ON_POSTGRES, reason="Postgres shows each connection's transaction (pg_stat_activity)"
+)
+LATENCY_MS = 1000  # each Floqer call of the slow app waits this long before it is answered
+
+
+def open_transactions(app: RunningApp) -> list[tuple[str, str]]:
+    """The app's connections that are inside a transaction, between statements."""
+    rows = app.query(
+        "SELECT state, query FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'"
+    )
+    return [(state, query) for state, query in rows]
+
+
+def while_waiting_on_floqer(
+    app: RunningApp, client: httpx.Client, method: str, url: str, data: Any = None
+) -> tuple[httpx.Response, int, list[tuple[str, str]]]:
+    """Send the request; each time the app's Floqer receives a call (and holds it for
+    LATENCY_MS), look at the app's transactions. The answer, the calls, what was open."""
+
+    def calls() -> int:
+        total: int = app.sandbox_calls()["total"]
+        return total
+
+    before = seen = calls()
+    found: list[tuple[str, str]] = []
+    with ThreadPoolExecutor(1) as pool:
+        answer = pool.submit(client.request, method, url, data=data)
+        while not answer.done():
+            now = calls()
+            if now > seen:
+                seen = now
+                found += open_transactions(app)
+            time.sleep(0.02)
+    return answer.result(), seen - before, found
+
+
+def test_no_transaction_stays_open_while_floqer_is_asked(
+    app: RunningApp, web: httpx.Client, servers: Servers
+) -> None:
+    connection = add_connection(web)
+    config = start_configuration(web, connection)
+    workflow = workflow_url(web, connection, INBOUND)
+    pushed = web.post(
+        f"/configurations/{config}/push", data=form_fields("C", "Contact", "Email", CONTACT_ROWS)
+    )
+    assert pushed.status_code == 303
+    sandbox = servers.sandbox(latency_ms=LATENCY_MS)
+    slow = launch_app(
+        servers, app.settings.data_dir, f"{sandbox}/api/v1", sandbox_url=sandbox, fresh=False
+    )
+    page = f"/configurations/{config}"
+    v3 = form_fields("C", "Contact", "Email", [*CONTACT_ROWS, ("Title", "VP")], version=2)
+    routes: list[tuple[str, str, Any]] = [
+        ("POST", "/connections", {"label": "Second", "api_key": "floq_test_0002"}),
+        ("GET", f"/connections/{connection}/workflows", None),
+        ("GET", workflow, None),
+        ("GET", f"{page}/fragments/objects", None),
+        ("GET", f"{page}/fragments/object-fields?salesforce_object=Contact", None),
+        ("POST", f"{page}/push", v3),
+        ("POST", f"{page}/pull", {}),
+        ("POST", f"{page}/take-floqer-version", {"base_version": "3"}),
+        ("GET", f"{page}/versions/compare?a=1&b=floqer", None),
+        ("GET", f"{page}/test-run/rows", None),
+        ("POST", f"{page}/test-run/start", run_fields(3, "pg-run")),
+    ]
+    with slow.signed_in() as client:
+        checked = {
+            f"{method} {url}": while_waiting_on_floqer(slow, client, method, url, data)
+            for method, url, data in routes
+        }
+    for route, (answer, _, _) in checked.items():
+        assert answer.status_code < 500, route
+    assert {route: found for route, (_, _, found) in checked.items() if found} == {}
+    assert [route for route, (_, calls, _) in checked.items() if not calls] == []
