@@ -312,6 +312,18 @@ def test_parallel_guesses_are_all_counted_and_leave_the_account_throttled(
         assert sign_in(client, ADMIN_EMAIL).status_code == 401
 
 
+def test_an_overlong_email_is_refused_and_counted_like_any_wrong_sign_in(app: RunningApp) -> None:
+    overlong = "x" * 600 + "@acme.example"  # longer than any account's (320 at most)
+    with browser(app) as client:
+        answers = [sign_in(client, overlong, WRONG) for _ in range(2)]
+    assert [answer.status_code for answer in answers] == [401, 401]
+    assert REFUSED in problem_of(answers[-1])
+    counted = all_rows(app, "SELECT subject FROM login_failures WHERE subject LIKE 'account:%'")
+    assert [row["subject"] for row in counted] == [f"account:{overlong[:320]}"] * 2
+    [event, _] = all_rows(app, "SELECT actor, action FROM audit_events ORDER BY id")
+    assert event == {"actor": overlong[:320], "action": "failed login"}
+
+
 def test_the_answer_never_tells_whether_an_account_exists(app: RunningApp) -> None:
     def attempt(client: httpx.Client, email: str) -> tuple[int, str, str]:
         answer = sign_in(client, email, WRONG)
