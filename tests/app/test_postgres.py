@@ -1,16 +1,23 @@
-"""No database transaction stays open while the app waits on Floqer (webapp.transactions).
+"""What a Postgres server asks of the app, beyond what SQLite does (Postgres runs only).
 
+No database transaction stays open while the app waits on Floqer (webapp.transactions).
 On Postgres a transaction left open across a slow Floqer call holds a pool connection and
 a lock that makes a schema change, and every request behind it, wait ("idle in
 transaction"). Each route that calls Floqer is sent to an app whose Floqer answers late;
 while the app waits on each of its calls, Postgres must show no open transaction of it.
 SQLite's driver opens no transaction for reads and shows none: the check is Postgres's.
+
+Times are instants whatever the server's time zone: a server set to another zone than UTC
+stores and hands back the same moments (SQLite has no zones; the app keeps UTC there).
 """
 
 from __future__ import annotations
 
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,11 +33,18 @@ from tests.app.flows import (
 )
 from tests.app.test_test_run import run_fields
 from tests.conftest import RunningApp
-from tests.support import ON_POSTGRES, Servers, launch_app
-
-pytestmark = pytest.mark.skipif(
-    not ON_POSTGRES, reason="Postgres shows each connection's transaction (pg_stat_activity)"
+from tests.support import (
+    ADMIN_EMAIL,
+    ON_POSTGRES,
+    SESSION_TOKEN,
+    Servers,
+    add_signed_in_user,
+    fresh_database,
+    launch_app,
+    query,
 )
+
+pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="what Postgres does that SQLite does not")
 LATENCY_MS = 1000  # each Floqer call of the slow app waits this long before it is answered
 
 
@@ -104,3 +118,27 @@ def test_no_transaction_stays_open_while_floqer_is_asked(
         assert answer.status_code < 500, route
     assert {route: found for route, (_, _, found) in checked.items() if found} == {}
     assert [route for route, (_, calls, _) in checked.items() if not calls] == []
+
+
+def test_times_are_the_same_instants_on_a_server_in_another_time_zone(
+    servers: Servers, sandbox_url: str, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "zoned"
+    url = fresh_database(data_dir)
+    query(url, "ALTER DATABASE " + url.rsplit("/", 1)[1] + " SET timezone TO 'America/New_York'")
+    add_signed_in_user(url, ADMIN_EMAIL, "admin", SESSION_TOKEN)
+    app = launch_app(
+        servers, data_dir, f"{sandbox_url}/api/v1", sandbox_url=sandbox_url, fresh=False
+    )
+    before = datetime.now(UTC)
+    with app.signed_in() as web:
+        add_connection(web)
+        audit = web.get("/audit.jsonl").text
+    after = datetime.now(UTC)
+    [(stored,)] = app.query("SELECT at FROM audit_events WHERE action = 'connection created'")
+    slack = timedelta(seconds=1)  # the same machine's clock; microseconds are kept
+    assert before - slack <= stored <= after + slack
+    [shown] = [line for line in audit.splitlines() if "connection created" in line]
+    at = datetime.fromisoformat(json.loads(shown)["at"])
+    assert at.utcoffset() == timedelta(0)  # told in UTC, as the pages say
+    assert before - slack <= at <= after + slack
