@@ -9,11 +9,13 @@ a test started are told to stop without waiting for them.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import tempfile
 import threading
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -83,7 +85,7 @@ def database_url(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / 'webapp.db'}"
 
 
-def query(url: str, statement: str, **params: Any) -> list[Row[Any]]:
+def query(url: str, statement: str, **params: Any) -> list[Row[*tuple[Any, ...]]]:
     """Run one SQL statement on the database at `url` and commit; the rows, if any. For the
     tests that look at what was stored (or break it on purpose), on either database."""
     engine = make_engine(url, pooled=False)
@@ -93,6 +95,26 @@ def query(url: str, statement: str, **params: Any) -> list[Row[Any]]:
             return list(result) if result.returns_rows else []
     finally:
         engine.dispose()
+
+
+def stored_json(value: Any) -> Any:
+    """A JSON column as query() reads it: SQLite hands back the stored text, Postgres the
+    parsed value; either way, the value."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def stored_time(value: Any) -> datetime:
+    """A date-time column as query() reads it, as an aware UTC datetime: SQLite hands back
+    the app's naive UTC text, Postgres an aware datetime."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    assert isinstance(moment, datetime), value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def db_time(moment: datetime) -> str:
+    """A datetime as a statement parameter for a date-time column, on either database: naive
+    UTC text, as the app stores it on SQLite (Postgres casts it, in the session's UTC)."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
 
 
 class Servers:
@@ -193,7 +215,7 @@ class RunningApp:
         """A user of `role` with a live session `token` (no sign-in form needed)."""
         add_signed_in_user(self.settings.database_url, email, role, token, csrf)
 
-    def query(self, statement: str, **params: Any) -> list[Row[Any]]:
+    def query(self, statement: str, **params: Any) -> list[Row[*tuple[Any, ...]]]:
         """One SQL statement on this app's database (see query())."""
         return query(self.settings.database_url, statement, **params)
 

@@ -32,6 +32,7 @@ from webapp.resources import resource_dir
 from webapp.secrets_box import KeyBox
 from webapp.services.connections import ensure_sandbox_connection
 from webapp.settings import Settings
+from webapp.transactions import track_writes
 from webapp.web import (
     admin,
     browse,
@@ -156,10 +157,12 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
         # Sync routes run on this pool: room for every Floqer call the gate lets wait, and
         # as many again for pages that never call Floqer.
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        session_factory = sessionmaker(engine, expire_on_commit=False)
+        track_writes(session_factory)  # so that no transaction stays open across a Floqer call
         ctx = AppContext(
             settings=settings,
             engine=engine,
-            sessions=sessionmaker(engine, expire_on_commit=False),
+            sessions=session_factory,
             http=http,
             floqer_base_url=base_url,
             key_box=KeyBox(settings.secret_key, settings.previous_secret_keys),

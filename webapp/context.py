@@ -14,6 +14,7 @@ from webapp.floqer.limits import FloqerGate
 from webapp.metadata_cache import MetadataCache
 from webapp.secrets_box import KeyBox
 from webapp.settings import Settings
+from webapp.transactions import reads_ended_before
 
 
 @dataclass
@@ -41,10 +42,13 @@ class AppContext:
     def sandbox_mode(self) -> bool:
         return self.settings.uses_sandbox
 
-    def floqer(self, api_key: str) -> FloqerClient:
+    def floqer(self, api_key: str, *, session: Session | None = None) -> FloqerClient:
+        """A Floqer client for this key; given the request's `session`, each call ends the
+        session's transaction first if it only read (webapp.transactions)."""
         return FloqerClient(
             self.http,
             api_key,
             gate=self.gate,
             deadline_seconds=self.settings.floqer_timeout_seconds,
+            before_call=reads_ended_before(session),
         )

@@ -39,20 +39,26 @@ def utcnow() -> datetime:
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """SQLite forgets time zones: store naive UTC, hand back aware UTC datetimes."""
+    """Aware UTC datetimes in and out. SQLite forgets time zones: it stores naive UTC.
+    Postgres (timestamp with time zone) is handed the aware instant: a naive one would be
+    read in the server's time zone, which need not be UTC; what it hands back, in that
+    zone, is turned to UTC."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is not None and value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
-        return value
+        if value is None:
+            return None
+        if value.tzinfo is None:  # naive: UTC, as everywhere in the app
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):

@@ -3,9 +3,7 @@ gets the 409 page (with the draft), and every acknowledged save is exactly one s
 
 from __future__ import annotations
 
-import json
 import re
-import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -22,26 +20,25 @@ from tests.app.flows import (
     text_of,
 )
 from tests.conftest import RunningApp
+from tests.support import stored_json
 
 EDITOR = ("editor@acme.example", "editor-session-token-0123456789abcdef")
 
 
 def versions(app: RunningApp, config: int) -> list[tuple[int, str, dict[str, Any]]]:
-    with sqlite3.connect(app.settings.data_dir / "webapp.db") as db:
-        rows = db.execute(
-            "SELECT version, author, body FROM configuration_versions "
-            "WHERE configuration_id = ? ORDER BY version",
-            (config,),
-        ).fetchall()
-    return [(v, author, json.loads(body)) for v, author, body in rows]
+    rows = app.query(
+        "SELECT version, author, body FROM configuration_versions "
+        "WHERE configuration_id = :config ORDER BY version",
+        config=config,
+    )
+    return [(v, author, stored_json(body)) for v, author, body in rows]
 
 
 def head(app: RunningApp, config: int) -> tuple[int, dict[str, Any]]:
-    with sqlite3.connect(app.settings.data_dir / "webapp.db") as db:
-        version, body = db.execute(
-            "SELECT version, body FROM configurations WHERE id = ?", (config,)
-        ).fetchone()
-    return version, json.loads(body)
+    [(version, body)] = app.query(
+        "SELECT version, body FROM configurations WHERE id = :config", config=config
+    )
+    return version, stored_json(body)
 
 
 def hidden_form(page: httpx.Response, button: str) -> tuple[str, dict[str, list[str]]]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
+from typing import Any
 
 import httpx
 
 from tests.app.flows import add_connection, soup, text_of
-from tests.conftest import AppFactory, RunningApp
+from tests.conftest import AppFactory, RunningApp, SandboxFactory
+from tests.floqer_double import FloqerDouble
 
 SECRET_KEY = "floq_live_Secret_Key_9f8e7d"
 
@@ -22,11 +23,7 @@ def test_added_connection_shows_its_user_and_only_the_keys_last_four(
     assert "floq_…8e7d" in text
     assert "Alex Morgan" in text
     assert SECRET_KEY not in page.text
-    row = (
-        sqlite3.connect(app.settings.data_dir / "webapp.db")
-        .execute("SELECT key_ciphertext, key_hint FROM connections")
-        .fetchone()
-    )
+    [row] = app.query("SELECT key_ciphertext, key_hint FROM connections")
     assert SECRET_KEY.encode() not in row[0]
     assert row[1] == "floq_…8e7d"
 
@@ -95,3 +92,25 @@ def test_a_connection_in_use_cannot_be_deleted_but_an_unused_one_can(web: httpx.
     remaining = text_of(web.get("/connections"))
     assert "Used" in remaining
     assert "Unused" not in remaining
+
+
+def test_a_floqer_user_with_an_overlong_name_and_email_is_kept_cut_to_size(
+    start_app: AppFactory, start_sandbox: SandboxFactory
+) -> None:
+    def overlong(method: str, path: str, answer: Any) -> Any:
+        if path.endswith("/user/"):
+            user = {"email": "a" * 400 + "@acme.example", "first_name": "N" * 300}
+            return {**answer, "data": {**answer["data"], **user}}
+        return answer
+
+    floqer = FloqerDouble(start_sandbox(), lambda m, p: "reshape", reshape=overlong).start()
+    try:
+        app = start_app(floqer_base_url=floqer.url)
+        with app.signed_in() as web:
+            add_connection(web, label="Odd org")  # not a 500: Postgres enforces the columns
+            page = text_of(web.get("/connections"))
+    finally:
+        floqer.stop()
+    [(email, name)] = app.query("SELECT floqer_user_email, floqer_user_name FROM connections")
+    assert (email, name) == ("a" * 320, "N" * 200)
+    assert "N" * 200 in page

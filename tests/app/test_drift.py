@@ -3,8 +3,6 @@ said of its mapped fields, and the pre-flight panel says what changed in the org
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from typing import Any
 
 import httpx
@@ -25,6 +23,7 @@ from tests.app.flows import (
     workflow_url,
 )
 from tests.conftest import RunningApp
+from tests.support import stored_json
 
 FIELDS = "add_fields_and_their_values"
 ROWS = [("Domain__c", "{{input.domain}}"), ("Name", "{{input.company_name}}"), ("Tier__c", "")]
@@ -32,13 +31,12 @@ ROWS = [("Domain__c", "{{input.domain}}"), ("Name", "{{input.company_name}}"), (
 
 def stored_facts(app: RunningApp, config: int) -> dict[int, Any]:
     """{version: its field_facts} as the database holds them."""
-    with sqlite3.connect(app.settings.data_dir / "webapp.db") as db:
-        rows = db.execute(
-            "SELECT version, field_facts FROM configuration_versions "
-            "WHERE configuration_id = ? ORDER BY version",
-            (config,),
-        ).fetchall()
-    return {version: json.loads(facts) if facts else None for version, facts in rows}
+    rows = app.query(
+        "SELECT version, field_facts FROM configuration_versions "
+        "WHERE configuration_id = :config ORDER BY version",
+        config=config,
+    )
+    return {version: stored_json(facts) for version, facts in rows}
 
 
 def open_form(web: httpx.Client, config: int, obj: str) -> None:

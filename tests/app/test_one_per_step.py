@@ -3,7 +3,6 @@ configuration is copied to another step only as a template, onto a step without 
 
 from __future__ import annotations
 
-import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -25,8 +24,8 @@ from tests.conftest import RunningApp
 
 
 def configurations(app: RunningApp) -> list[tuple[int, str, int]]:
-    with sqlite3.connect(app.settings.data_dir / "webapp.db") as db:
-        return db.execute("SELECT id, step_id, version FROM configurations ORDER BY id").fetchall()
+    rows = app.query("SELECT id, step_id, version FROM configurations ORDER BY id")
+    return [(id_, step_id, version) for id_, step_id, version in rows]
 
 
 def test_configuring_a_step_again_opens_its_configuration(
@@ -98,11 +97,12 @@ def test_a_configuration_is_used_as_a_template_for_a_step_without_one(
     body = text_of(web.get(f"/configurations/{copy}"))
     assert '"salesforce_object": "Contact"' in body
     assert '"value": "{{input.last_name}}"' in body
-    with sqlite3.connect(app.settings.data_dir / "webapp.db") as db:
-        note = db.execute(
-            "SELECT version, note FROM configuration_versions WHERE configuration_id = ?", (copy,)
-        ).fetchall()
-    assert note == [(1, "from the template “Inbound contacts” (its version 2)")]
+    note = app.query(
+        "SELECT version, note FROM configuration_versions WHERE configuration_id = :copy",
+        copy=copy,
+    )
+    expected = (1, "from the template “Inbound contacts” (its version 2)")
+    assert [tuple(row) for row in note] == [expected]
     # Once configured, the step is offered no second configuration, template or not.
     steps = soup(web.get(workflow_url(web, connection, INBOUND) + f"?template={template}"))
     assert not steps.find_all("button", string="Use the template here")

@@ -22,6 +22,7 @@ from tests.app.flows import (
 )
 from tests.conftest import RunningApp
 from tests.security.helpers import all_rows, one_row
+from tests.support import stored_json
 
 VIEWER_TOKEN = "viewer-session-token-0123456789abcdef"
 
@@ -33,14 +34,14 @@ def export(web: httpx.Client, config: int) -> httpx.Response:
 
 
 def stored_body(app: RunningApp, config: int) -> dict[str, Any]:
-    row = one_row(app, "SELECT body FROM configurations WHERE id = ?", config)
-    body: dict[str, Any] = json.loads(row["body"])
+    row = one_row(app, "SELECT body FROM configurations WHERE id = :id", id=config)
+    body: dict[str, Any] = stored_json(row["body"])
     return body
 
 
 def versions(app: RunningApp, config: int) -> list[dict[str, Any]]:
-    sql = "SELECT version, note, author FROM configuration_versions WHERE configuration_id = ? "
-    return all_rows(app, sql + "ORDER BY version", config)
+    sql = "SELECT version, note, author FROM configuration_versions WHERE configuration_id = :id "
+    return all_rows(app, sql + "ORDER BY version", id=config)
 
 
 def form_of(page: BeautifulSoup, action: str) -> dict[str, Any]:
@@ -185,7 +186,7 @@ def test_import_onto_the_same_step_round_trips_the_body_exactly(
     assert export(web, config).json()["configurations"][0]["body"] == original
     assert versions(app, config)[-1]["note"].startswith("imported from accounts.json (exported ")
     assert all_rows(app, "SELECT id FROM pushes") == []  # nothing was pushed
-    events = all_rows(app, "SELECT action, target, detail FROM audit_events")
+    events = all_rows(app, "SELECT action, target, detail FROM audit_events ORDER BY id")
     imported = [e for e in events if e["action"] == "configuration imported"]
     assert len(imported) == 1
     assert imported[0]["detail"].startswith("version 3, imported from accounts.json")
@@ -206,7 +207,9 @@ def test_import_onto_another_step_creates_its_configuration_after_the_review(
     assert len(all_rows(app, "SELECT id FROM configurations")) == 1  # nothing saved yet
     done = save(web, reviewed)
     assert "Created this step's configuration as version 1." in text_of(done)
-    created = one_row(app, "SELECT id, step_name FROM configurations WHERE id != ?", source)
+    created = one_row(
+        app, "SELECT id, step_name FROM configurations WHERE id != :source", source=source
+    )
     assert created["step_name"] == "Upsert attendee as Lead"
     assert stored_body(app, created["id"]) == stored_body(app, source)
     assert versions(app, created["id"])[0]["note"].startswith("imported from export.json")

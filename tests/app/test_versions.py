@@ -4,7 +4,6 @@ history that explains a failed push."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 import httpx
@@ -50,9 +49,8 @@ def table_rows(page: httpx.Response, selector: str) -> list[list[str]]:
     ]
 
 
-def db_rows(app: RunningApp, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(app.settings.data_dir / "webapp.db") as db:
-        return db.execute(sql, params).fetchall()
+def db_rows(app: RunningApp, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in app.query(sql, **params)]
 
 
 def test_the_versions_page_lists_each_version_newest_first_with_what_it_changed(
@@ -157,8 +155,7 @@ def test_a_version_compares_with_floqers_step_now_and_with_its_last_copy_when_fl
     )
 
     # Floqer fails: said plainly; with no copy kept there is nothing to compare.
-    with sqlite3.connect(app.settings.data_dir / "webapp.db") as db:
-        db.execute("UPDATE configurations SET floqer_seen_body = NULL WHERE id = ?", (config,))
+    app.query("UPDATE configurations SET floqer_seen_body = NULL WHERE id = :id", id=config)
     other = add_connection(web, "floq_sandbox_500", label="Failing key")
     web.post(f"/configurations/{config}/connection", data={"connection_id": other})
     failed = web.get(url, params={"a": "3", "b": "floqer"})
@@ -169,11 +166,12 @@ def test_a_version_compares_with_floqers_step_now_and_with_its_last_copy_when_fl
 
     # With the copy the state check kept, the comparison stands on it, dated.
     seen = json.dumps({"inputs": {"salesforce_object": "Account"}})
-    with sqlite3.connect(app.settings.data_dir / "webapp.db") as db:
-        db.execute(
-            "UPDATE configurations SET floqer_seen_body = ?, floqer_seen_at = ? WHERE id = ?",
-            (seen, "2026-11-30 09:15:00", config),
-        )
+    app.query(
+        "UPDATE configurations SET floqer_seen_body = :seen, floqer_seen_at = :at WHERE id = :id",
+        seen=seen,
+        at="2026-11-30 09:15:00",
+        id=config,
+    )
     fallback = web.get(url, params={"a": "3", "b": "floqer"})
     text = text_of(fallback)
     assert "Floqer's step could not be read just now" in text
@@ -280,19 +278,24 @@ def test_a_push_of_unknown_outcome_says_so_and_how_to_settle_it(
 
 def add_versions(app: RunningApp, config: int, last: int) -> None:
     """Versions 2..`last` stored as saves would store them: odd ones map Title, even ones not."""
-    with sqlite3.connect(app.settings.data_dir / "webapp.db") as db:
-        for n in range(2, last + 1):
-            rows = [("Email", "{{input.email}}"), *([("Title", "VP")] if n % 2 else [])]
-            body = form_body("Contact", "Email", rows)
-            db.execute(
-                "INSERT INTO configuration_versions (configuration_id, version, body, author, "
-                "created_at, note) VALUES (?, ?, ?, ?, ?, ?)",
-                (config, n, json.dumps(body), "bulk@acme.example", "2026-11-30 09:00:00", ""),
-            )
-        db.execute(
-            "UPDATE configurations SET version = ?, body = ? WHERE id = ?",
-            (last, json.dumps(body), config),
+    for n in range(2, last + 1):
+        rows = [("Email", "{{input.email}}"), *([("Title", "VP")] if n % 2 else [])]
+        body = form_body("Contact", "Email", rows)
+        app.query(
+            "INSERT INTO configuration_versions (configuration_id, version, body, author, "
+            "created_at, note) VALUES (:config, :n, :body, :author, :at, '')",
+            config=config,
+            n=n,
+            body=json.dumps(body),
+            author="bulk@acme.example",
+            at="2026-11-30 09:00:00",
         )
+    app.query(
+        "UPDATE configurations SET version = :last, body = :body WHERE id = :id",
+        last=last,
+        body=json.dumps(body),
+        id=config,
+    )
 
 
 def form_body(obj: str, key: str, rows: list[tuple[str, str]]) -> dict[str, Any]:
@@ -304,8 +307,7 @@ def test_the_list_is_paged_fifty_at_a_time_and_marks_the_version_floqer_holds(
 ) -> None:
     config = start_configuration(web, add_connection(web))
     add_versions(app, config, 60)
-    with sqlite3.connect(app.settings.data_dir / "webapp.db") as db:
-        db.execute("UPDATE configurations SET floqer_seen_version = 59 WHERE id = ?", (config,))
+    app.query("UPDATE configurations SET floqer_seen_version = 59 WHERE id = :id", id=config)
     first = web.get(f"/configurations/{config}/versions")
     rows = table_rows(first, "table.versions")
     assert len(rows) == 50
@@ -336,16 +338,15 @@ def test_a_version_lists_its_test_runs_and_a_viewer_cannot_restore_it(
     app: RunningApp, web: httpx.Client
 ) -> None:
     config = three_versions(web)
-    with sqlite3.connect(app.settings.data_dir / "webapp.db") as db:
-        db.execute(
-            "INSERT INTO test_runs (configuration_id, version, actor, started_at, row_source, "
-            "row_id, inputs, fields, outcome, operation_type, record_id, record_url, "
-            "error_code, error_message, error_field, summary) "
-            "VALUES (?, 2, 'admin@acme.example', '2026-12-01 10:00:00', 'new', 'r1', '{}', "
-            "'[]', 'complete', 'Insert', '003000000000001', "
-            "'/_sandbox/records/Contact/003000000000001', '', '', '', 'Created a Contact.')",
-            (config,),
-        )
+    app.query(
+        "INSERT INTO test_runs (configuration_id, version, actor, started_at, row_source, "
+        "row_id, inputs, fields, outcome, operation_type, record_id, record_url, "
+        "error_code, error_message, error_field, summary) "
+        "VALUES (:config, 2, 'admin@acme.example', '2026-12-01 10:00:00', 'new', 'r1', '{}', "
+        "'[]', 'complete', 'Insert', '003000000000001', "
+        "'/_sandbox/records/Contact/003000000000001', '', '', '', 'Created a Contact.')",
+        config=config,
+    )
     page = web.get(f"/configurations/{config}/versions/2")
     runs = table_rows(page, "section[aria-labelledby=runs-title] table")
     assert runs == [
@@ -377,17 +378,16 @@ def test_a_push_still_on_its_way_reads_so_in_the_history(
     app: RunningApp, web: httpx.Client
 ) -> None:
     config = start_configuration(web, add_connection(web))
-    with sqlite3.connect(app.settings.data_dir / "webapp.db") as db:
-        db.execute(
-            "INSERT INTO pushes (configuration_id, version, pushed_at, actor, outcome, summary, "
-            "problems, floqer_message) VALUES (?, 1, '2026-12-01 10:00:00', 'a@acme.example', "
-            "'sending', '', '[]', '')",
-            (config,),
-        )
-        db.execute(
-            "UPDATE configurations SET push_lease_until = '2999-01-01 00:00:00' WHERE id = ?",
-            (config,),
-        )
+    app.query(
+        "INSERT INTO pushes (configuration_id, version, pushed_at, actor, outcome, summary, "
+        "problems, floqer_message) VALUES (:config, 1, '2026-12-01 10:00:00', 'a@acme.example', "
+        "'sending', '', '[]', '')",
+        config=config,
+    )
+    app.query(
+        "UPDATE configurations SET push_lease_until = '2999-01-01 00:00:00' WHERE id = :id",
+        id=config,
+    )
     row = table_rows(web.get(f"/configurations/{config}"), "table.history")[0]
     assert row[3] == "Sending…"
     assert row[4] == "Sending to Floqer: the outcome shows here once Floqer answers."

@@ -4,12 +4,9 @@ database snapshots, and signing in through the real form."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import ssl
-from collections.abc import Iterator, Mapping
-from contextlib import closing, contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
+from sqlalchemy import inspect, text
 from starlette.routing import Mount
 
 from tests.app.flows import CONTACT_ROWS, add_connection, form_fields, start_configuration
@@ -30,6 +28,7 @@ from tests.conftest import (
     RunningApp,
 )
 from webapp.app import create_app
+from webapp.db import make_engine
 from webapp.settings import Settings
 from webapp.web.auth import required_role
 
@@ -194,8 +193,8 @@ def build_world(app: RunningApp) -> World:
         configuration_id = start_configuration(admin, connection_id)
     config = one_row(
         app,
-        "SELECT workflow_id, sheet_id, step_id FROM configurations WHERE id = ?",
-        configuration_id,
+        "SELECT workflow_id, sheet_id, step_id FROM configurations WHERE id = :id",
+        id=configuration_id,
     )
     params = {
         "connection_id": str(connection_id),
@@ -211,39 +210,22 @@ def build_world(app: RunningApp) -> World:
 
 
 # ---------------------------------------------------------------------------------------------
-# The database, read (and, for expiry tests, aged) through sqlite3
+# The database, read (and, for expiry tests, aged) through query(), on SQLite or Postgres
 
 
-def database(app: RunningApp) -> Path:
-    return app.settings.data_dir / "webapp.db"
+def all_rows(app: RunningApp, sql: str, **params: Any) -> list[dict[str, Any]]:
+    """The rows of one statement (named :params), each as {column: value}."""
+    return [dict(row._mapping) for row in app.query(sql, **params)]
 
 
-@contextmanager
-def connect(app: RunningApp) -> Iterator[sqlite3.Connection]:
-    with closing(sqlite3.connect(database(app), timeout=10)) as db:
-        db.row_factory = sqlite3.Row
-        with db:  # commits what a test writes
-            yield db
-
-
-def all_rows(app: RunningApp, sql: str, *params: Any) -> list[dict[str, Any]]:
-    with connect(app) as db:
-        return [dict(row) for row in db.execute(sql, params)]
-
-
-def one_row(app: RunningApp, sql: str, *params: Any) -> dict[str, Any]:
-    rows = all_rows(app, sql, *params)
+def one_row(app: RunningApp, sql: str, **params: Any) -> dict[str, Any]:
+    rows = all_rows(app, sql, **params)
     assert len(rows) == 1, rows
     return rows[0]
 
 
 def user_id(app: RunningApp, email: str) -> int:
-    return int(one_row(app, "SELECT id FROM users WHERE email = ?", email)["id"])
-
-
-def sqlite_time(moment: datetime) -> str:
-    """A datetime as the app stores it: naive UTC text."""
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
+    return int(one_row(app, "SELECT id FROM users WHERE email = :email", email=email)["id"])
 
 
 Row = tuple[tuple[str, Any], ...]
@@ -264,24 +246,35 @@ IGNORED_COLUMNS = {
 }
 
 
-def snapshot(app: RunningApp) -> Snapshot:
-    """Every row of every table (minus IGNORED_COLUMNS), to compare before and after."""
+def snapshot(
+    app: RunningApp, ignored_columns: Mapping[str, set[str]] = IGNORED_COLUMNS
+) -> Snapshot:
+    """Every row of every table (minus `ignored_columns`), to compare before and after."""
     state: Snapshot = {}
-    with connect(app) as db:
-        tables = [
-            name
-            for (name,) in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
-        for table in tables:
-            ignored = IGNORED_COLUMNS.get(table, set())
-            columns = [c["name"] for c in db.execute(f'PRAGMA table_info("{table}")')]
-            kept = [c for c in columns if c not in ignored]
-            selected = ", ".join(f'"{c}"' for c in kept)
-            query = f'SELECT {selected} FROM "{table}"'  # noqa: S608
-            state[table] = {tuple(zip(kept, row, strict=True)) for row in db.execute(query)}
+    engine = make_engine(app.settings.database_url, pooled=False)
+    try:
+        with engine.connect() as db:
+            schema = inspect(db)
+            for table in schema.get_table_names():
+                ignored = ignored_columns.get(table, set())
+                columns = [c["name"] for c in schema.get_columns(table)]
+                kept = [c for c in columns if c not in ignored]
+                selected = ", ".join(f'"{c}"' for c in kept)
+                query = text(f'SELECT {selected} FROM "{table}"')  # noqa: S608
+                state[table] = {
+                    tuple(zip(kept, map(_hashable, row), strict=True)) for row in db.execute(query)
+                }
+    finally:
+        engine.dispose()
     return state
+
+
+def _hashable(value: Any) -> Any:
+    """A stored value as a snapshot keeps it: Postgres hands back JSON columns parsed (lists
+    and dicts), kept as their canonical text."""
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True)
+    return value
 
 
 def assert_nothing_changed(before: Snapshot, after: Snapshot, what: str) -> None:

@@ -13,6 +13,7 @@ from tests.app.flows import INBOUND, add_connection
 from tests.conftest import TEST_SECRET, RunningApp
 from tests.security.conftest import Launcher
 from tests.security.helpers import TLS, all_rows, page_text, sign_in
+from tests.support import ON_POSTGRES, database_url, fresh_database
 
 REPO = Path(__file__).resolve().parents[2]
 NEW_SECRET = "the-new-secret-after-rotation-0123456789abcdef"
@@ -23,8 +24,11 @@ PASSPHRASE = "a passphrase typed on the server"
 def webapp(
     data_dir: Path, *args: str, stdin: str = "", **env: str
 ) -> subprocess.CompletedProcess[str]:
-    """`python -m webapp ARGS` with only the WEBAPP_ settings given here."""
+    """`python -m webapp ARGS` with only the WEBAPP_ settings given here, on the database of
+    `data_dir` (on Postgres, the database the suite made for it, made now if need be)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("WEBAPP_")}
+    if ON_POSTGRES:
+        env = {"WEBAPP_DATABASE_URL": postgres_database(data_dir), **env}
     return subprocess.run(
         [sys.executable, "-m", "webapp", *args],
         env={
@@ -41,6 +45,15 @@ def webapp(
         timeout=120,
         check=False,
     )
+
+
+def postgres_database(data_dir: Path) -> str:
+    """The URL of data_dir's database on the suite's Postgres; an empty one (migrated: the
+    `migrate` command finds nothing to do) when the test has none there yet."""
+    try:
+        return database_url(data_dir)
+    except KeyError:
+        return fresh_database(data_dir)
 
 
 def create_editor(data_dir: Path) -> subprocess.CompletedProcess[str]:

@@ -23,6 +23,7 @@ from tests.security.helpers import (
     sign_in,
     user_id,
 )
+from tests.support import stored_time
 
 VALID = form_fields("Contacts", "Contact", "Email", CONTACT_ROWS)
 REJECTED = form_fields(
@@ -43,8 +44,8 @@ def one_new_event(app: RunningApp, action: Callable[[], object]) -> dict[str, An
     added = events(app)[before:]
     assert len(added) == 1, added
     event = added[0]
-    at = datetime.fromisoformat(str(event["at"])).replace(tzinfo=UTC)  # stored as naive UTC
-    slack = timedelta(seconds=1)  # SQLite keeps microseconds; the clocks are the same machine's
+    at = stored_time(event["at"])
+    slack = timedelta(seconds=1)  # microseconds are kept; the clocks are the same machine's
     assert started - slack <= at <= finished + slack, (started, at, finished)
     return event
 
@@ -151,7 +152,7 @@ def test_a_failed_pull_is_recorded_as_failed(launch: Launcher) -> None:
         )
         event = one_new_event(app, lambda: admin.post(f"/configurations/{config}/pull"))
     expect(event, ADMIN_EMAIL, "pull", "failed")
-    assert "floq_soon_revoked_0077" not in json.dumps(event)
+    assert "floq_soon_revoked_0077" not in json.dumps(event, default=str)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -163,8 +162,7 @@ def test_every_error_page_carries_the_security_headers(scene: Scene, case: str) 
 
 def test_the_unexpected_failure_page_carries_the_security_headers(launch: Launcher) -> None:
     app = launch.app()
-    with sqlite3.connect(app.settings.data_dir / "webapp.db") as db:
-        db.execute("DROP TABLE audit_events")  # a broken database: the app cannot know it
+    app.query("DROP TABLE audit_events")  # a broken database: the app cannot know it
     with app.signed_in() as client:
         response = client.post("/logout")
     assert response.status_code == 500

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
@@ -18,16 +17,15 @@ from tests.security.helpers import (
     TLS,
     VIEWER,
     all_rows,
-    connect,
     hidden_csrf,
     one_row,
     page_text,
     problem_of,
     session_cookie,
     sign_in,
-    sqlite_time,
     user_id,
 )
+from tests.support import db_time, stored_time
 from webapp.services.accounts import MAX_ACCOUNT_FAILURES, MAX_ADDRESS_FAILURES
 from webapp.services.audit import REPEATS_LOGGED_ONE_BY_ONE
 
@@ -53,20 +51,22 @@ def signed_in_as(app: RunningApp, token: str) -> httpx.Client:
 def sessions_of(app: RunningApp, email: str) -> list[dict[str, object]]:
     return all_rows(
         app,
-        "SELECT s.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = ?",
-        email,
+        "SELECT s.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = :email",
+        email=email,
     )
 
 
 def age_session(app: RunningApp, token: str, *, idle: timedelta, age: timedelta) -> None:
     now = datetime.now(UTC)
     digest = hashlib.sha256(token.encode()).hexdigest()
-    with connect(app) as db:
-        changed = db.execute(
-            "UPDATE sessions SET created_at = ?, last_seen_at = ? WHERE token_hash = ?",
-            (sqlite_time(now - age), sqlite_time(now - idle), digest),
-        ).rowcount
-    assert changed == 1
+    changed = app.query(
+        "UPDATE sessions SET created_at = :created, last_seen_at = :seen "
+        "WHERE token_hash = :digest RETURNING id",
+        created=db_time(now - age),
+        seen=db_time(now - idle),
+        digest=digest,
+    )
+    assert len(changed) == 1
 
 
 def assert_signed_out(response: httpx.Response) -> None:
@@ -200,7 +200,7 @@ def test_a_session_idle_for_29_minutes_still_works_and_counts_as_seen_again(
 
     assert page.status_code == 200
     assert VIEWER.email in page_text(page)
-    assert str(sessions_of(app, VIEWER.email)[0]["last_seen_at"]) > str(before)
+    assert stored_time(sessions_of(app, VIEWER.email)[0]["last_seen_at"]) > stored_time(before)
 
 
 def test_a_session_older_than_8_hours_is_signed_out_even_while_in_use(app: RunningApp) -> None:
@@ -281,11 +281,10 @@ def test_failures_older_than_15_minutes_no_longer_count(app: RunningApp) -> None
         for _ in range(5):
             sign_in(client, ADMIN_EMAIL, WRONG)
         assert sign_in(client, ADMIN_EMAIL).status_code == 401  # throttled now
-        with connect(app) as db:
-            db.execute(
-                "UPDATE login_failures SET failed_at = ?",
-                (sqlite_time(datetime.now(UTC) - timedelta(minutes=16)),),
-            )
+        app.query(
+            "UPDATE login_failures SET failed_at = :at",
+            at=db_time(datetime.now(UTC) - timedelta(minutes=16)),
+        )
         answer = sign_in(client, ADMIN_EMAIL)
     assert answer.status_code == 303
     assert session_cookie(answer)
@@ -313,6 +312,18 @@ def test_parallel_guesses_are_all_counted_and_leave_the_account_throttled(
         assert sign_in(client, ADMIN_EMAIL).status_code == 401
 
 
+def test_an_overlong_email_is_refused_and_counted_like_any_wrong_sign_in(app: RunningApp) -> None:
+    overlong = "x" * 600 + "@acme.example"  # longer than any account's (320 at most)
+    with browser(app) as client:
+        answers = [sign_in(client, overlong, WRONG) for _ in range(2)]
+    assert [answer.status_code for answer in answers] == [401, 401]
+    assert REFUSED in problem_of(answers[-1])
+    counted = all_rows(app, "SELECT subject FROM login_failures WHERE subject LIKE 'account:%'")
+    assert [row["subject"] for row in counted] == [f"account:{overlong[:320]}"] * 2
+    [event, _] = all_rows(app, "SELECT actor, action FROM audit_events ORDER BY id")
+    assert event == {"actor": overlong[:320], "action": "failed login"}
+
+
 def test_the_answer_never_tells_whether_an_account_exists(app: RunningApp) -> None:
     def attempt(client: httpx.Client, email: str) -> tuple[int, str, str]:
         answer = sign_in(client, email, WRONG)
@@ -336,7 +347,9 @@ def test_passwords_are_stored_as_argon2id_hashes(app: RunningApp) -> None:
         )
     assert added.status_code == 303, page_text(added)
 
-    stored = one_row(app, "SELECT password_hash FROM users WHERE email = ?", "new@acme.example")
+    stored = one_row(
+        app, "SELECT password_hash FROM users WHERE email = :email", email="new@acme.example"
+    )
     assert str(stored["password_hash"]).startswith("$argon2id$")
     assert password not in str(stored["password_hash"])
     for row in all_rows(app, "SELECT email, password_hash FROM users"):
@@ -363,14 +376,14 @@ def test_an_editor_demoted_to_viewer_is_refused_the_next_push_without_signing_in
                 f"/users/{user_id(app, EDITOR.email)}/role", data={"role": "viewer"}
             )
         assert demoted.status_code == 303
-        pushes = all_rows(app, "SELECT id FROM pushes")
+        pushes = all_rows(app, "SELECT id FROM pushes ORDER BY id")
         calls = app.sandbox_calls()["total"]
         refused = editor.post(f"/configurations/{config}/push", data=fields)
         page = editor.get(f"/configurations/{config}")
 
     assert refused.status_code == 403
     assert "Your role (viewer) cannot do this; it needs editor" in page_text(refused)
-    assert all_rows(app, "SELECT id FROM pushes") == pushes
+    assert all_rows(app, "SELECT id FROM pushes ORDER BY id") == pushes
     assert app.sandbox_calls()["total"] == calls
     assert page.status_code == 200  # still signed in, now reading as a viewer
     assert "viewer" in page_text(page)
@@ -384,7 +397,7 @@ def test_a_deleted_user_is_signed_out_at_once(app: RunningApp) -> None:
             deleted = admin.post(f"/users/{user_id(app, VIEWER.email)}/delete")
         assert deleted.status_code == 303
         assert_signed_out(viewer.get("/"))
-    assert all_rows(app, "SELECT id FROM users WHERE email = ?", VIEWER.email) == []
+    assert all_rows(app, "SELECT id FROM users WHERE email = :email", email=VIEWER.email) == []
     assert sessions_of(app, VIEWER.email) == []
     assert len(all_rows(app, "SELECT id FROM sessions")) == 1  # the admin's, untouched
     with app.signed_in(SESSION_TOKEN) as admin:
@@ -414,12 +427,12 @@ def test_a_flood_of_failed_sign_ins_stays_bounded_and_leaves_real_events_on_the_
 
 
 def test_failures_older_than_the_window_are_deleted_at_the_next_attempt(app: RunningApp) -> None:
-    old = (datetime.now(UTC) - timedelta(hours=2)).replace(tzinfo=None).isoformat(" ")
-    with sqlite3.connect(app.settings.data_dir / "webapp.db") as db:
-        db.executemany(
-            "INSERT INTO login_failures (subject, failed_at) VALUES (?, ?)",
-            [(f"address:10.0.0.{n}", old) for n in range(500)],
-        )
+    values = ", ".join(f"(:subject{n}, :old)" for n in range(500))
+    app.query(
+        f"INSERT INTO login_failures (subject, failed_at) VALUES {values}",  # noqa: S608
+        old=db_time(datetime.now(UTC) - timedelta(hours=2)),
+        **{f"subject{n}": f"address:10.0.0.{n}" for n in range(500)},
+    )
     with browser(app) as client:
         assert sign_in(client, ADMIN_EMAIL, WRONG).status_code == 401
     left = all_rows(app, "SELECT subject FROM login_failures")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -128,8 +128,10 @@ class FloqerClient:
         *,
         gate: FloqerGate | None = None,
         deadline_seconds: float | None = None,
+        before_call: Callable[[], None] | None = None,
     ) -> None:
         self._http = http
+        self._before_call = before_call  # run before each call (webapp.transactions)
         self._api_key = api_key.strip()
         self._gate = gate
         timeout = http.timeout.read if http.timeout.read is not None else 15.0
@@ -269,6 +271,8 @@ class FloqerClient:
     def _send(self, operation: str, method: str, path: str, body: Any) -> httpx.Response:
         if not _HEADER_SAFE.fullmatch(self._api_key):
             raise FloqerUnauthorized()
+        if self._before_call is not None:
+            self._before_call()
         started = time.perf_counter()
         response: httpx.Response | None = None
         failure: FloqerError | None = None

@@ -31,6 +31,7 @@ MIN_PASSWORD = 12
 MAX_PASSWORD = 256
 SSO_ROLE_SETTING = "sso_default_role"
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
+MAX_EMAIL = 320  # what _EMAIL allows, and what the users table stores
 
 
 class AccountProblem(ValueError):
@@ -123,7 +124,9 @@ def begin_sign_in(session: Session, email: str, address: str) -> SignInAttempt:
     older than the window are deleted here, and a subject already over its limit is not
     counted again: the table holds at most about a window's worth of limits.
     """
-    email = normalise_email(email)
+    # No account has a longer address: cut there, so that what is counted fits its column
+    # (Postgres refuses an overlong value where SQLite would store it).
+    email = normalise_email(email)[:MAX_EMAIL]
     subjects = (f"account:{email}", f"address:{address}")
     session.execute(delete(LoginFailure).where(LoginFailure.failed_at < utcnow() - FAILURE_WINDOW))
     if _throttled(session, subjects):

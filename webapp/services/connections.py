@@ -58,8 +58,9 @@ def add_connection(
         label=label,
         key_ciphertext=box.seal(api_key),
         key_hint=key_hint(api_key),
-        floqer_user_email=user.email,
-        floqer_user_name=name,
+        # As Floqer says, cut to what is kept (Postgres refuses an overlong value).
+        floqer_user_email=user.email[:320],
+        floqer_user_name=name[:200],
     )
     session.add(connection)
     session.flush()

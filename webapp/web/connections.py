@@ -42,7 +42,9 @@ def add_connection_action(
     raw_label = form_value(form, "label")
     try:
         label, api_key = check_new_connection(raw_label, form_value(form, "api_key"))
-        connection = add_connection(session, ctx.key_box, ctx.floqer(api_key), label, api_key)
+        connection = add_connection(
+            session, ctx.key_box, ctx.floqer(api_key, session=session), label, api_key
+        )
     except (ConnectionProblem, FloqerError) as exc:
         message = exc.user_message if isinstance(exc, FloqerError) else str(exc)
         # The label comes back; the key never does (it must not reach a page).
