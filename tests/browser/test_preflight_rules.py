@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect
 from tests.app.flows import add_connection, configuration_id, form_fields
 from tests.browser.conftest import field_rows
 from tests.conftest import AppFactory, RunningApp
-from tests.support import Servers, launch_app
+from tests.support import TLS, Servers, launch_app
 from tests.unit.test_preflight_default_org import emitted_codes
 from webapp.sandbox.floqer.seed import stable_id
 from webapp.sandbox.sfdc.ids import make_id
@@ -316,6 +316,7 @@ def test_a_field_retyped_since_the_version_was_saved_is_drift(
     retyped = httpx.post(
         f"{app.sandbox_url}/_sandbox/objects/Account/fields/Customer_Since__c",
         json={"action": "retype", "type": "string"},
+        verify=TLS,
     )
     assert retyped.json()["data"]["field"] == "Customer_Since__c"
     page.goto(f"{app.url}/configurations/{config}")

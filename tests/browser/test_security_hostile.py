@@ -38,6 +38,7 @@ from tests.browser.conftest import (
     value_inputs,
 )
 from tests.conftest import TEST_PASSWORD, AppFactory, RunningApp
+from tests.support import TLS
 from webapp.sandbox.floqer.seed import HOSTILE_NAMES
 from webapp.sandbox.sfdc.orgs.hostile import PAYLOADS
 
@@ -190,7 +191,7 @@ def walk(page: Page, app: RunningApp, watch: Watch, check: Check) -> None:
             "/users", data={"email": EVIL_EMAIL, "role": "viewer", "password": TEST_PASSWORD}
         )
         assert added.status_code == 303, added.text
-    with httpx.Client(base_url=app.url) as stranger:  # and an audit actor who is one
+    with httpx.Client(base_url=app.url, verify=TLS) as stranger:  # and an audit actor who is one
         form = soup(stranger.get("/login")).find("input", attrs={"name": "csrf_token"})
         assert isinstance(form, Tag)
         fields = {"csrf_token": str(form["value"]), "email": EVIL_ACTOR, "password": "x" * 12}

@@ -15,7 +15,6 @@ from tests.conftest import ADMIN_EMAIL, SESSION_TOKEN, TEST_PASSWORD, RunningApp
 from tests.security.conftest import Launcher
 from tests.security.helpers import (
     EDITOR,
-    TLS,
     VIEWER,
     all_rows,
     connect,
@@ -28,6 +27,7 @@ from tests.security.helpers import (
     sqlite_time,
     user_id,
 )
+from tests.support import TLS
 from webapp.services.accounts import MAX_ACCOUNT_FAILURES, MAX_ADDRESS_FAILURES
 from webapp.services.audit import REPEATS_LOGGED_ONE_BY_ONE
 
