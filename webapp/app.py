@@ -152,7 +152,7 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         threads = max(40, 2 * settings.floqer_calls_pending + 8)
         engine = make_engine(settings.database_url, pool_size=threads)
-        _check_schema(engine, settings.database_url)
+        _check_schema(engine)
         sandbox = embedded.start(settings) if settings.uses_sandbox else None
         base_url = sandbox.api_url if sandbox else str(settings.floqer_base_url)
         http = build_http_client(base_url, settings.floqer_timeout_seconds)
@@ -192,8 +192,15 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
     return lifespan
 
 
-def _check_schema(engine: Engine, database_url: str) -> None:
-    head = ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
+@functools.cache
+def _schema_head() -> str | None:
+    """The latest migration's revision: the migration scripts are read once per process (they
+    ship with the app; the test suite starts hundreds of apps)."""
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def _check_schema(engine: Engine) -> None:
+    head = _schema_head()
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
     if current != head:
