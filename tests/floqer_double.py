@@ -17,6 +17,8 @@ from typing import Any
 
 import httpx
 
+from tests.support import TLS
+
 # What to do with one call, chosen from its method and path (under /api/v1):
 #   "forward"          answer as the sandbox does
 #   "drip"             a complete, valid answer, one byte per `drip_seconds`
@@ -109,7 +111,7 @@ class FloqerDouble:
             return 200, b'{"status": 200, "data": {"email": "double@acme.example"}}'
         keep = {k: v for k, v in headers.items() if k in ("authorization", "content-type")}
         answer = httpx.request(
-            method, f"{self.upstream}{path}", headers=keep, content=body, timeout=30
+            method, f"{self.upstream}{path}", headers=keep, content=body, timeout=30, verify=TLS
         )
         return answer.status_code, answer.content
 

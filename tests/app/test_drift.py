@@ -23,7 +23,7 @@ from tests.app.flows import (
     workflow_url,
 )
 from tests.conftest import RunningApp
-from tests.support import stored_json
+from tests.support import TLS, stored_json
 
 FIELDS = "add_fields_and_their_values"
 ROWS = [("Domain__c", "{{input.domain}}"), ("Name", "{{input.company_name}}"), ("Tier__c", "")]
@@ -64,7 +64,7 @@ def saved_account_sync(web: httpx.Client) -> int:
 
 def change_field(app: RunningApp, field: str, **body: str) -> None:
     url = f"{app.sandbox_url}/_sandbox/objects/Account/fields/{field}"
-    assert httpx.post(url, json=body).json()["data"]["field"] == field
+    assert httpx.post(url, json=body, verify=TLS).json()["data"]["field"] == field
 
 
 def row_checks(web: httpx.Client, config: int, version: int) -> dict[str, str]:

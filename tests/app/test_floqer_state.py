@@ -15,6 +15,7 @@ from tests.app.flows import (
     text_of,
 )
 from tests.conftest import AppFactory, RunningApp
+from tests.support import TLS
 
 ROWS = [("Domain__c", "{{input.domain}}"), ("Name", "{{input.company_name}}")]
 
@@ -123,7 +124,9 @@ def test_when_floqer_cannot_be_read_the_last_known_state_is_shown_with_its_time(
 ) -> None:
     config = start_configuration(web, add_connection(web, key="floq_state_0001"), ACCOUNT_SYNC)
     assert "In Floqer: this version" in state(web, config)
-    httpx.post(f"{app.sandbox_url}/_sandbox/revoked-keys", json={"api_key": "floq_state_0001"})
+    httpx.post(
+        f"{app.sandbox_url}/_sandbox/revoked-keys", json={"api_key": "floq_state_0001"}, verify=TLS
+    )
     unreachable = state(web, config)
     assert "Floqer unreachable, last known state from" in unreachable
     assert "UTC" in unreachable

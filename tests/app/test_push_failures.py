@@ -16,6 +16,7 @@ from tests.app.flows import (
     text_of,
 )
 from tests.conftest import AppFactory, RunningApp
+from tests.support import TLS
 
 FIELDS = form_fields("Contacts", "Contact", "Email", CONTACT_ROWS)
 
@@ -64,7 +65,7 @@ def test_a_key_revoked_after_it_was_added_reads_plainly(app: RunningApp, web: ht
     key = "floq_soon_revoked_0042"
     config = start_configuration(web, add_connection(web, key))
     assert app.sandbox_url
-    httpx.post(f"{app.sandbox_url}/_sandbox/revoked-keys", json={"api_key": key})
+    httpx.post(f"{app.sandbox_url}/_sandbox/revoked-keys", json={"api_key": key}, verify=TLS)
     web.post(f"/configurations/{config}/push", data=FIELDS)
     page = text_of(web.get(f"/configurations/{config}"))
     assert "Floqer answered 401" in page

@@ -20,7 +20,7 @@ from tests.app.flows import (
     text_of,
 )
 from tests.conftest import AppFactory, RunningApp
-from tests.support import stored_json
+from tests.support import TLS, stored_json
 from webapp.services import test_runs
 
 ROW = {"email": "ada.lovelace@analytical.example", "first_name": "Ada", "last_name": "Lovelace"}
@@ -230,7 +230,7 @@ def test_in_sandbox_mode_the_warning_names_the_simulated_org_and_the_record_link
         link = soup(answer).select_one("#test-run-result a[target=_blank]")
         assert link is not None
         record_id = link.get_text()
-        view = httpx.get(str(link["href"]), headers={"Accept": "text/html"})
+        view = httpx.get(str(link["href"]), headers={"Accept": "text/html"}, verify=TLS)
         assert f"Contact {record_id}" in text_of(view)
         assert "Lovelace" in text_of(view)
 

@@ -10,6 +10,7 @@ import httpx
 
 from tests.app.flows import add_connection, soup, start_configuration
 from tests.conftest import CSRF_TOKEN, RunningApp
+from tests.support import TLS
 from webapp.resources import resource_dir
 from webapp.web.assets import IMMUTABLE
 from webapp.web.csrf_mask import unmask
@@ -78,7 +79,9 @@ def test_each_page_carries_a_freshly_masked_csrf_token_that_the_app_accepts(
     assert CSRF_TOKEN not in second
     assert unmask(first) == unmask(second) == CSRF_TOKEN
     url = f"/configurations/{config}/refresh-options"
-    with httpx.Client(base_url=app.url, cookies={"session": web.cookies["session"]}) as bare:
+    with httpx.Client(
+        base_url=app.url, cookies={"session": web.cookies["session"]}, verify=TLS
+    ) as bare:
         accepted = bare.post(url, data={"csrf_token": first})
         assert accepted.status_code == 303
         tampered = first[:-2] + ("AA" if not first.endswith("AA") else "BB")

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import (
     Browser,
+    BrowserContext,
     ConsoleMessage,
     Error,
     Locator,
@@ -151,23 +152,63 @@ def signed_in_tab(
 ) -> Iterator[Page]:
     """A tab in a context of its own (a separate browser, as far as the app can tell) with
     the session `token`; on failure it leaves a screenshot, and console errors fail the test."""
+    context = signed_in_context(browser, token)
+    try:
+        with watched(context.new_page(), console, request, token) as tab:
+            yield tab
+    finally:
+        context.close()
+
+
+def signed_in_context(browser: Browser, token: str) -> BrowserContext:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     context.set_default_timeout(10_000)
     context.add_cookies([{"name": "session", "value": token, "domain": "127.0.0.1", "path": "/"}])
-    tab = context.new_page()
+    return context
+
+
+@contextmanager
+def watched(
+    tab: Page, console: ConsoleWatch, request: pytest.FixtureRequest, token: str
+) -> Iterator[Page]:
+    """`tab` for one test: its console errors and uncaught errors fail the test, and a failed
+    test leaves a screenshot of it."""
     tab.on("console", console.on_console)
     tab.on("pageerror", console.on_page_error)
-    yield tab
+    try:
+        yield tab
+    finally:
+        tab.remove_listener("console", console.on_console)
+        tab.remove_listener("pageerror", console.on_page_error)
     reports = request.node.stash.get(REPORTS, {})
     if any(report.failed for report in reports.values()):
         ARTIFACTS.mkdir(exist_ok=True)
         with suppress(Error):  # the page may be gone; the failure itself says what happened
             name = f"{_artifact_name(request.node)}-{token[:6]}.png"
             tab.screenshot(path=ARTIFACTS / name, full_page=True)
-    context.close()
     problems = console.unexpected()
     if problems:
         pytest.fail("the page logged errors:\n" + "\n".join(problems), pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def module_tab(browser: Browser) -> Iterator[Page]:
+    """One signed-in tab for a whole module, for tests that each open a page of their own and
+    share nothing else (a new tab costs chromium a renderer process, ~0.5 s of CPU). A module
+    opts in by overriding `page` with `shared_page` (see test_preflight_rules.py)."""
+    context = signed_in_context(browser, SESSION_TOKEN)
+    yield context.new_page()
+    context.close()
+
+
+@contextmanager
+def shared_page(tab: Page, console: ConsoleWatch, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """The module's tab for one test, watched as a tab of its own would be; left on a blank
+    page afterwards, so nothing of this test's page (a debounced request) reaches the next."""
+    with watched(tab, console, request, SESSION_TOKEN):
+        yield tab
+    with suppress(Error):
+        tab.goto("about:blank")
 
 
 def snapshot(page: Page, name: str) -> Path:

@@ -16,6 +16,7 @@ from tests.browser.conftest import (
     value_inputs,
 )
 from tests.conftest import AppFactory
+from tests.support import TLS
 
 pytestmark = pytest.mark.browser
 
@@ -39,6 +40,7 @@ def test_a_saved_configuration_opened_after_a_mapped_field_was_deleted_says_so(
     deleted = httpx.post(
         f"{app.sandbox_url}/_sandbox/objects/Account/fields/Customer_Since__c",
         json={"action": "delete"},
+        verify=TLS,
     )
     assert deleted.json()["data"]["deleted"] is True
     page.goto(f"{app.url}/configurations/{config}")

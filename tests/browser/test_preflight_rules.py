@@ -3,9 +3,9 @@ configuration saved with the field that triggers it (webapp/sandbox/sfdc/orgs/de
 lists them), opened, names its problem in "Ready to push?" and on its row; an error holds
 "Push to Floqer" back, a warning leaves it enabled and counted on it.
 
-One app, sandbox and connection for the module keep the file fast; each test adds its own
-step and configuration, and nothing changes the org but the drift test, which starts an app
-of its own.
+One app, sandbox and connection and one browser tab for the module keep the file fast; each
+test adds its own step and configuration and opens it in the tab, and nothing changes the org
+but the drift test, which starts an app of its own.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.app.flows import add_connection, configuration_id, form_fields
-from tests.browser.conftest import field_rows
+from tests.browser.conftest import ConsoleWatch, field_rows, shared_page
 from tests.conftest import AppFactory, RunningApp
-from tests.support import Servers, launch_app
+from tests.support import TLS, Servers, launch_app
 from tests.unit.test_preflight_default_org import emitted_codes
 from webapp.sandbox.floqer.seed import stable_id
 from webapp.sandbox.sfdc.ids import make_id
@@ -253,6 +253,13 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
     servers.stop_all()
 
 
+@pytest.fixture
+def page(module_tab: Page, console: ConsoleWatch, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """The module's one tab (a new one costs chromium a renderer process for each test)."""
+    with shared_page(module_tab, console, request) as tab:
+        yield tab
+
+
 def saved_configuration(
     app: RunningApp, rule: Rule, *, connection: int | None = None, opened: bool = False
 ) -> int:
@@ -316,6 +323,7 @@ def test_a_field_retyped_since_the_version_was_saved_is_drift(
     retyped = httpx.post(
         f"{app.sandbox_url}/_sandbox/objects/Account/fields/Customer_Since__c",
         json={"action": "retype", "type": "string"},
+        verify=TLS,
     )
     assert retyped.json()["data"]["field"] == "Customer_Since__c"
     page.goto(f"{app.url}/configurations/{config}")

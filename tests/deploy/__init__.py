@@ -17,6 +17,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.support import TLS
+
 REPO = Path(__file__).resolve().parents[2]
 ENTRYPOINT = REPO / "docker" / "entrypoint.sh"
 # Generous, for a loaded CI machine: these are deadlines, never performance claims.
@@ -123,7 +125,7 @@ def wait_until_healthy(server: RunningServer) -> None:
             status = server.process.returncode
             raise AssertionError(f"the server exited early ({status}):\n{server.output()}")
         try:
-            if httpx.get(f"{server.url}/healthz", timeout=5).status_code == 200:
+            if httpx.get(f"{server.url}/healthz", timeout=5, verify=TLS).status_code == 200:
                 return
         except httpx.TransportError:
             pass

@@ -12,6 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.deploy import REPO, Servers, deploy_env, free_port, run_entrypoint
+from tests.support import TLS
 
 REAL_SECRET = "a-long-random-secret-for-the-deploy-tests-0123456789"
 
@@ -41,7 +42,7 @@ def test_first_start_migrates_the_database_and_answers_health(
     server = servers.start(checkout_env(data_dir), cwd=tmp_path)
 
     assert (data_dir / "webapp.db").is_file()
-    assert httpx.get(f"{server.url}/healthz").json() == {"status": "ok"}
+    assert httpx.get(f"{server.url}/healthz", verify=TLS).json() == {"status": "ok"}
     assert "database is at the latest schema" in server.output()
 
 
@@ -50,7 +51,7 @@ def test_first_start_leads_to_the_setup_page_in_sandbox_mode(
 ) -> None:
     server = servers.start(checkout_env(data_dir), cwd=tmp_path)
 
-    response = httpx.get(f"{server.url}/", follow_redirects=True)
+    response = httpx.get(f"{server.url}/", follow_redirects=True, verify=TLS)
 
     assert response.status_code == 200
     assert str(response.url).endswith("/setup")
@@ -80,7 +81,7 @@ def test_restart_on_the_same_data_dir_reuses_the_secret_key_and_keeps_data(
     servers: Servers, data_dir: Path, tmp_path: Path
 ) -> None:
     first = servers.start(checkout_env(data_dir), cwd=tmp_path)
-    with httpx.Client(base_url=first.url) as client:
+    with httpx.Client(base_url=first.url, verify=TLS) as client:
         _sign(client, "/setup", password_again=ADMIN["password"], **ADMIN)
         token = _hidden_csrf(client.get("/connections"))
         added = client.post(
@@ -101,7 +102,7 @@ def test_restart_on_the_same_data_dir_reuses_the_secret_key_and_keeps_data(
     second = servers.start(checkout_env(data_dir), cwd=tmp_path)
 
     assert key_file.read_text() == key
-    with httpx.Client(base_url=second.url) as client:
+    with httpx.Client(base_url=second.url, verify=TLS) as client:
         _sign(client, "/login", **ADMIN)
         assert "Kept across restarts" in client.get("/connections").text
         # The stored Floqer key is sealed with the secret: it opens only if the secret is the same.
@@ -127,7 +128,7 @@ def test_secret_key_file_is_used_instead_of_a_generated_key(
 
     server = servers.start(checkout_env(data_dir, WEBAPP_SECRET_KEY_FILE=str(secret)), cwd=tmp_path)
 
-    assert httpx.get(f"{server.url}/healthz").json() == {"status": "ok"}
+    assert httpx.get(f"{server.url}/healthz", verify=TLS).json() == {"status": "ok"}
     assert not (data_dir / "secret.key").exists()
 
 
@@ -174,7 +175,7 @@ def test_serving_real_floqer_logs_each_request_without_logging_errors(
     # Nothing listens there; /healthz never calls Floqer, so the app still starts and answers.
     floqer = f"http://127.0.0.1:{free_port()}/api/v1"
     server = servers.start(checkout_env(data_dir, WEBAPP_FLOQER_BASE_URL=floqer), cwd=tmp_path)
-    assert httpx.get(f"{server.url}/healthz").status_code == 200
+    assert httpx.get(f"{server.url}/healthz", verify=TLS).status_code == 200
     servers.stop(server)
 
     log = server.output()

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tests.deploy import DEADLINE_SECONDS, REPO, Servers, deploy_env
+from tests.support import TLS
 
 BUILD_SECONDS = 300.0
 
@@ -133,10 +134,11 @@ def test_installed_wheel_serves_pages_and_static_files_through_the_entrypoint(
 
     server = servers.start(env, cwd=tmp_path)
 
-    setup = httpx.get(f"{server.url}/", timeout=DEADLINE_SECONDS, follow_redirects=True)
+    setup = httpx.get(f"{server.url}/", timeout=DEADLINE_SECONDS, follow_redirects=True, verify=TLS)
     assert "Sandbox mode" in setup.text
-    assert httpx.get(f"{server.url}/static/app.css").status_code == 200
-    assert httpx.get(f"{server.url}/static/vendor/htmx-2.0.11.min.js").status_code == 200
+    assert httpx.get(f"{server.url}/static/app.css", verify=TLS).status_code == 200
+    htmx = f"{server.url}/static/vendor/htmx-2.0.11.min.js"
+    assert httpx.get(htmx, verify=TLS).status_code == 200
 
 
 def test_dockerfile_passes_hadolint() -> None:

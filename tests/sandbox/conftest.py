@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
+from tests.support import TLS
+
 API_KEY = "floq_test_0001"
 ClientFor = Callable[[str | None], httpx.Client]
 
@@ -18,7 +20,9 @@ def client_for(sandbox_url: str) -> Iterator[ClientFor]:
 
     def make(key: str | None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {key}"} if key is not None else {}
-        client = httpx.Client(base_url=f"{sandbox_url}/api/v1", headers=headers, timeout=10)
+        client = httpx.Client(
+            base_url=f"{sandbox_url}/api/v1", headers=headers, timeout=10, verify=TLS
+        )
         clients.append(client)
         return client
 

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from tests.conftest import SandboxFactory
+from tests.support import TLS
 
 KEY = {"Authorization": "Bearer floq_cli_test"}
 
@@ -39,7 +40,7 @@ def run_cli() -> Iterator[Callable[..., str]]:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                httpx.get(f"{url}/_sandbox/health", timeout=1)
+                httpx.get(f"{url}/_sandbox/health", timeout=1, verify=TLS)
                 return url
             except httpx.TransportError:
                 assert process.poll() is None, process.stderr.read() if process.stderr else ""
@@ -54,7 +55,7 @@ def run_cli() -> Iterator[Callable[..., str]]:
 
 def test_cli_serves_the_api_with_its_rate_limit(run_cli: Callable[..., str]) -> None:
     url = run_cli("--rate-limit-per-minute", "7", "--latency-ms", "1")
-    response = httpx.get(f"{url}/api/v1/workflows/", headers=KEY)
+    response = httpx.get(f"{url}/api/v1/workflows/", headers=KEY, verify=TLS)
     assert len(response.json()["data"]) == 3
     assert response.headers["X-RateLimit-Limit"] == "7"
 
@@ -76,7 +77,7 @@ def test_large_org_has_over_a_thousand_objects_and_a_900_field_object(
     start_sandbox: SandboxFactory,
 ) -> None:
     url = start_sandbox(org="large")
-    with httpx.Client(base_url=f"{url}/api/v1", headers=KEY) as api:
+    with httpx.Client(base_url=f"{url}/api/v1", headers=KEY, verify=TLS) as api:
         workflows = api.get("/workflows/").json()["data"]
         wid = workflows[0]["workflow_id"]
         chain = api.get(f"/workflows/{wid}/sheets/{wid}/actions").json()["data"]
@@ -93,7 +94,7 @@ def test_large_org_has_over_a_thousand_objects_and_a_900_field_object(
 
 def test_hostile_org_serves_payloads_as_plain_data(start_sandbox: SandboxFactory) -> None:
     url = start_sandbox(org="hostile")
-    with httpx.Client(base_url=f"{url}/api/v1", headers=KEY) as api:
+    with httpx.Client(base_url=f"{url}/api/v1", headers=KEY, verify=TLS) as api:
         workflow = api.get("/workflows/").json()["data"][0]
         assert "<script>" in workflow["name"]
         wid = workflow["workflow_id"]

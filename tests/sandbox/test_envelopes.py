@@ -7,6 +7,7 @@ import pytest
 
 from tests.sandbox.conftest import ClientFor
 from tests.sandbox.flows import INBOUND, data, upsert_step, workflow_id
+from tests.support import TLS
 
 RATE_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 
@@ -41,7 +42,9 @@ def test_missing_key_is_401_api_key_is_required(client_for: ClientFor) -> None:
 
 @pytest.mark.parametrize("header", ["Bearer sk_live_123", "Bearer", "Basic floq_abc", "floq_abc"])
 def test_key_not_starting_with_floq_is_401(sandbox_url: str, header: str) -> None:
-    response = httpx.get(f"{sandbox_url}/api/v1/workflows/", headers={"Authorization": header})
+    response = httpx.get(
+        f"{sandbox_url}/api/v1/workflows/", headers={"Authorization": header}, verify=TLS
+    )
     body = assert_error(response, 401)
     assert body["message"] == "Invalid API key"
     assert "sk_live" not in response.text

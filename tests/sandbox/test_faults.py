@@ -23,6 +23,7 @@ from tests.sandbox.flows import (
     upsert_step,
     workflow_id,
 )
+from tests.support import TLS
 
 RATE_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 SALESFORCE_FAULTS = {
@@ -90,7 +91,7 @@ def run_row(client: httpx.Client, step: str) -> tuple[dict[str, Any], list[str]]
 
 
 def contacts_with_email(sandbox_url: str, email: str) -> list[dict[str, Any]]:
-    found = data(httpx.get(f"{sandbox_url}/_sandbox/objects/Contact/records"))
+    found = data(httpx.get(f"{sandbox_url}/_sandbox/objects/Contact/records", verify=TLS))
     return [r for r in found if r.get("Email") == email]
 
 
@@ -331,7 +332,7 @@ def test_a_key_not_starting_with_floq_is_401(client_for: ClientFor, key: str) ->
 
 
 def test_the_sandbox_lists_exactly_the_fault_keys_tested_here(sandbox_url: str) -> None:
-    listed = data(httpx.get(f"{sandbox_url}/"))["fault_keys"]
+    listed = data(httpx.get(f"{sandbox_url}/", verify=TLS))["fault_keys"]
     assert set(listed) == ALL_FAULT_KEYS
     assert all(isinstance(text, str) and text for text in listed.values())
 
@@ -369,7 +370,9 @@ def test_a_key_revoked_through_the_sandbox_is_refused_from_then_on(
 ) -> None:
     client = client_for("floq_to_be_revoked")
     assert client.get("/user/").status_code == 200
-    httpx.post(f"{sandbox_url}/_sandbox/revoked-keys", json={"api_key": "floq_to_be_revoked"})
+    httpx.post(
+        f"{sandbox_url}/_sandbox/revoked-keys", json={"api_key": "floq_to_be_revoked"}, verify=TLS
+    )
     response = client.get("/user/")
     assert response.status_code == 401
     assert response.json()["message"] == "Invalid API key"

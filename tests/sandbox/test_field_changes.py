@@ -8,6 +8,7 @@ import httpx
 
 from tests.conftest import SandboxFactory
 from tests.sandbox.flows import ACCOUNT_SYNC, data, upsert_step
+from tests.support import TLS
 
 FIELDS = "add_fields_and_their_values"
 
@@ -19,7 +20,7 @@ def account_fields(api: httpx.Client, field: str = FIELDS) -> dict[str, dict[str
 
 
 def change(sandbox_url: str, obj: str, field: str, **body: str) -> httpx.Response:
-    return httpx.post(f"{sandbox_url}/_sandbox/objects/{obj}/fields/{field}", json=body)
+    return httpx.post(f"{sandbox_url}/_sandbox/objects/{obj}/fields/{field}", json=body, verify=TLS)
 
 
 def test_a_deleted_field_is_gone_from_the_options_from_then_on(
@@ -80,6 +81,6 @@ def test_a_change_stays_in_its_own_sandbox(
     data(change(sandbox_url, "Account", "Tier__c", action="delete"))
     other = start_sandbox()
     with httpx.Client(
-        base_url=f"{other}/api/v1", headers={"Authorization": "Bearer floq_test_0001"}
+        base_url=f"{other}/api/v1", headers={"Authorization": "Bearer floq_test_0001"}, verify=TLS
     ) as fresh:
         assert "Tier__c" in account_fields(fresh)

@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import SandboxFactory
 from tests.sandbox.flows import data
+from tests.support import TLS
 from webapp.sandbox.ratelimit import RateLimiter
 
 KEY = "floq_budget_one"
@@ -30,7 +31,10 @@ def clients() -> Iterator[list[httpx.Client]]:
 
 def client(clients: list[httpx.Client], base_url: str, key: str) -> httpx.Client:
     made = httpx.Client(
-        base_url=f"{base_url}/api/v1", headers={"Authorization": f"Bearer {key}"}, timeout=10
+        base_url=f"{base_url}/api/v1",
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=10,
+        verify=TLS,
     )
     clients.append(made)
     return made

@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 
 from tests.sandbox.conftest import ClientFor
 from tests.sandbox.flows import configure, data, run_one, upsert_inputs, upsert_step
+from tests.support import TLS
 from webapp.sandbox.faults import FAULTS, SLOW_RUN_QUEUED_SECONDS
 
 LEAD = {
@@ -33,7 +34,9 @@ def test_a_browser_opening_the_record_link_sees_the_record_as_a_page(
 ) -> None:
     outputs = run_one(api, lead_step(api), ROW)["outputs"]
     link = f"{outputs['account_url']}/{outputs['record_id']}"
-    page = httpx.get(link, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    page = httpx.get(
+        link, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}, verify=TLS
+    )
     assert page.headers["content-type"].startswith("text/html")
     html = BeautifulSoup(page.text, "html.parser")
     assert html.h1 is not None
@@ -44,12 +47,14 @@ def test_a_browser_opening_the_record_link_sees_the_record_as_a_page(
     assert cells["Company"] == "Wayne"
     assert cells["Floqer_Id__c"] == "F-nora.quinn@wayne.example"
     # Anyone else still gets the JSON the sandbox's own tests read.
-    assert data(httpx.get(link))["record"]["LastName"] == "Quinn"
+    assert data(httpx.get(link, verify=TLS))["record"]["LastName"] == "Quinn"
 
 
 def test_an_unknown_record_is_a_readable_404_page(sandbox_url: str) -> None:
     page = httpx.get(
-        f"{sandbox_url}/_sandbox/records/00Q000000000000<b>", headers={"Accept": "text/html"}
+        f"{sandbox_url}/_sandbox/records/00Q000000000000<b>",
+        headers={"Accept": "text/html"},
+        verify=TLS,
     )
     assert page.status_code == 404
     assert "no record with the id 00Q000000000000&lt;b&gt;" in page.text
@@ -83,7 +88,9 @@ def test_a_slow_run_is_queued_then_running_then_complete(
 ) -> None:
     step = lead_step(api)
     slow = client_for("floq_sandbox_slowrun")
-    leads_before = len(httpx.get(f"{sandbox_url}/_sandbox/objects/Lead/records").json()["data"])
+    leads_before = len(
+        httpx.get(f"{sandbox_url}/_sandbox/objects/Lead/records", verify=TLS).json()["data"]
+    )
     row_id = add_one(slow, step)
     seen: list[str] = []
     while (cell := upsert_status(slow, step, row_id))["status"] != "complete":
@@ -93,7 +100,7 @@ def test_a_slow_run_is_queued_then_running_then_complete(
     assert seen == sorted(seen, key=["queued", "running"].index)
     assert "running" in seen
     assert cell["outputs"]["operation_type"] == "Insert"
-    leads = httpx.get(f"{sandbox_url}/_sandbox/objects/Lead/records").json()["data"]
+    leads = httpx.get(f"{sandbox_url}/_sandbox/objects/Lead/records", verify=TLS).json()["data"]
     assert len(leads) == leads_before + 1  # written when the run ended, not before
 
 

@@ -20,6 +20,7 @@ from tests.sandbox.flows import (
     upsert_inputs,
     upsert_step,
 )
+from tests.support import TLS
 
 # The default org's owners (webapp/sandbox/sfdc/orgs/default.py), as Salesforce ids.
 API_USER_ID = "0055g0000000001AAA"  # Floqer Integration, the user Floqer writes as
@@ -66,14 +67,16 @@ def upsert_cells(api: httpx.Client, step: str, row_ids: list[str]) -> list[dict[
 
 
 def stored(sandbox_url: str, record_id: str) -> Record:
-    answer = data(httpx.get(f"{sandbox_url}/_sandbox/records/{record_id}"))
+    answer = data(httpx.get(f"{sandbox_url}/_sandbox/records/{record_id}", verify=TLS))
     record: Record = answer["record"]
     assert record["Id"] == record_id
     return record
 
 
 def records(sandbox_url: str, obj: str) -> list[Record]:
-    found: list[Record] = data(httpx.get(f"{sandbox_url}/_sandbox/objects/{obj}/records"))
+    found: list[Record] = data(
+        httpx.get(f"{sandbox_url}/_sandbox/objects/{obj}/records", verify=TLS)
+    )
     return found
 
 
@@ -165,7 +168,7 @@ def test_first_run_inserts_a_record_the_sandbox_then_serves_at_account_url(
     # Salesforce's account_url is the org's base URL; the record is at {account_url}/{id}.
     assert outputs["account_url"] == f"{sandbox_url}/_sandbox/records"
 
-    answer = data(httpx.get(f"{outputs['account_url']}/{record_id}"))
+    answer = data(httpx.get(f"{outputs['account_url']}/{record_id}", verify=TLS))
     assert answer["object"] == obj
     record = answer["record"]
     assert record["Id"] == record_id

@@ -14,6 +14,7 @@ from tests.sandbox.flows import (
     upsert_step,
     workflow_id,
 )
+from tests.support import TLS
 
 
 def test_who_am_i_names_the_keys_user(api: httpx.Client, client_for: ClientFor) -> None:
@@ -151,7 +152,7 @@ def test_the_sandbox_counts_the_calls_it_receives(api: httpx.Client, sandbox_url
     step = upsert_step(api)
     api.post(f"{step}/options/salesforce_object", json={})
     api.post(f"{step}/options/salesforce_object", json={})
-    calls = data(httpx.get(f"{sandbox_url}/_sandbox/calls"))
+    calls = data(httpx.get(f"{sandbox_url}/_sandbox/calls", verify=TLS))
     assert calls["options"] == 2
     assert calls["by_call"][f"POST /api/v1{step}/options/salesforce_object"] == 2
     assert calls["by_call"]["GET /api/v1/workflows/"] == 1

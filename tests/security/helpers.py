@@ -4,7 +4,6 @@ database snapshots, and signing in through the real form."""
 from __future__ import annotations
 
 import json
-import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from tests.conftest import (
     TEST_SECRET,
     RunningApp,
 )
+from tests.support import TLS
 from webapp.app import create_app
 from webapp.db import make_engine
 from webapp.settings import Settings
@@ -45,8 +45,6 @@ PUBLIC = frozenset(
     }
 )
 FOREIGN_ORIGIN = "https://evil.example"
-# One TLS context for every client: httpx builds a new one per client otherwise (~40 ms each).
-TLS = ssl.create_default_context()
 ROLE_REFUSAL = "cannot do this"
 CSRF_REFUSAL = "did not come from this app"
 SITE_REFUSAL = "came from another site"
@@ -94,8 +92,9 @@ class DeclaredRoute:
 def declared_routes(app: FastAPI | None = None) -> list[DeclaredRoute]:
     """Every route of an app built by the real factory (or of `app`), one entry per method.
 
-    FastAPI keeps included routers as lazy branches in `app.routes`, so the routes are
-    flattened with `iter_route_contexts` (a plain filter on APIRoute would find none).
+    A router added with include_router (webapp.app adds its routers' routes directly, but a
+    later change might include one) is a lazy branch in `app.routes`, so the routes are
+    flattened with `iter_route_contexts` (a plain filter on APIRoute would miss its routes).
     Anything that is not an APIRoute or the static mount is listed without a role, so it
     fails the walk until it is made public on purpose or given a role.
     """

@@ -12,8 +12,8 @@ import httpx
 from tests.app.flows import INBOUND, add_connection
 from tests.conftest import TEST_SECRET, RunningApp
 from tests.security.conftest import Launcher
-from tests.security.helpers import TLS, all_rows, page_text, sign_in
-from tests.support import ON_POSTGRES, database_url, fresh_database
+from tests.security.helpers import all_rows, page_text, sign_in
+from tests.support import ON_POSTGRES, TLS, database_url, fresh_database
 
 REPO = Path(__file__).resolve().parents[2]
 NEW_SECRET = "the-new-secret-after-rotation-0123456789abcdef"

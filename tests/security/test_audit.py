@@ -15,7 +15,6 @@ from tests.conftest import ADMIN_EMAIL, RunningApp
 from tests.security.conftest import Launcher
 from tests.security.helpers import (
     EDITOR,
-    TLS,
     VIEWER,
     all_rows,
     hidden_csrf,
@@ -23,7 +22,7 @@ from tests.security.helpers import (
     sign_in,
     user_id,
 )
-from tests.support import stored_time
+from tests.support import TLS, stored_time
 
 VALID = form_fields("Contacts", "Contact", "Email", CONTACT_ROWS)
 REJECTED = form_fields(
@@ -148,7 +147,9 @@ def test_a_failed_pull_is_recorded_as_failed(launch: Launcher) -> None:
         config = start_configuration(admin, add_connection(admin, "floq_soon_revoked_0077"))
         assert app.sandbox_url
         httpx.post(
-            f"{app.sandbox_url}/_sandbox/revoked-keys", json={"api_key": "floq_soon_revoked_0077"}
+            f"{app.sandbox_url}/_sandbox/revoked-keys",
+            json={"api_key": "floq_soon_revoked_0077"},
+            verify=TLS,
         )
         event = one_new_event(app, lambda: admin.post(f"/configurations/{config}/pull"))
     expect(event, ADMIN_EMAIL, "pull", "failed")

@@ -8,7 +8,6 @@ from tests.conftest import ADMIN_EMAIL, RunningApp
 from tests.security.conftest import Launcher
 from tests.security.helpers import (
     FOREIGN_ORIGIN,
-    TLS,
     all_rows,
     hidden_csrf,
     htmx_csrf,
@@ -17,6 +16,7 @@ from tests.security.helpers import (
     session_cookie,
     snapshot,
 )
+from tests.support import TLS
 
 OWNER = "Owner@Acme.example"
 PASSPHRASE = "the first admin's long passphrase"

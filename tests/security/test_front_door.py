@@ -11,7 +11,8 @@ import pytest
 from tests.app.flows import add_connection, start_configuration, text_of
 from tests.conftest import ADMIN_EMAIL, RunningApp
 from tests.security.conftest import Launcher
-from tests.security.helpers import TLS, all_rows, snapshot
+from tests.security.helpers import all_rows, snapshot
+from tests.support import TLS
 
 HUGE = 2**64
 SSO_HEADER = "X-Forwarded-Email"
@@ -112,7 +113,9 @@ def test_single_sign_on_works_behind_a_proxy_that_adds_x_forwarded_for(launch: L
     assert "sam.proxy@acme.example" in text_of(home)
     assert sign_out_refused.status_code == 403  # still held to CSRF and roles
     # The forwarded client address is what the app records for the person.
-    with httpx.Client(base_url=app.url, headers={"X-Forwarded-For": "203.0.113.7"}) as client:
+    with httpx.Client(
+        base_url=app.url, headers={"X-Forwarded-For": "203.0.113.7"}, verify=TLS
+    ) as client:
         client.cookies.set("csrf", "t" * 43)
         client.post("/login", data={"csrf_token": "t" * 43, "email": ADMIN_EMAIL, "password": "x"})
     targets = all_rows(app, "SELECT target FROM audit_events WHERE action = 'failed login'")

@@ -13,13 +13,13 @@ from tests.app.flows import add_connection
 from tests.security.conftest import Launcher
 from tests.security.helpers import (
     ADMIN,
-    TLS,
     VIEWER,
     DeclaredRoute,
     World,
     build_world,
     routes_where,
 )
+from tests.support import TLS
 from webapp.resources import resource_dir
 
 STATIC_FILES = sorted(

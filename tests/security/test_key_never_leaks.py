@@ -31,7 +31,6 @@ from tests.security.conftest import Launcher
 from tests.security.helpers import (
     ADMIN,
     ROUTES,
-    TLS,
     VIEWER,
     Member,
     one_row,
@@ -39,7 +38,7 @@ from tests.security.helpers import (
     snapshot,
     user_id,
 )
-from tests.support import ON_POSTGRES, RunningApp, fresh_database
+from tests.support import ON_POSTGRES, TLS, RunningApp, fresh_database
 
 SCAN_KEY = "floq_scan_SECRET_7f3a9d"
 FAULT_KEYS = (
@@ -249,7 +248,7 @@ def test_a_stored_key_appears_in_no_response_header_log_line_or_file(
 
     # The scan key revoked in Floqer: 401 on every call, and at a second attempt to add it.
     assert app.sandbox_url
-    httpx.post(f"{app.sandbox_url}/_sandbox/revoked-keys", json={"api_key": SCAN_KEY})
+    httpx.post(f"{app.sandbox_url}/_sandbox/revoked-keys", json={"api_key": SCAN_KEY}, verify=TLS)
     admin.get(f"/connections/{scan}/workflows")
     exercise_configuration(admin, config)
     add(admin, "Scan again", SCAN_KEY)
@@ -324,7 +323,7 @@ def serve(
     while time.monotonic() < deadline:
         assert process.poll() is None, log.read_text()
         try:
-            if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
+            if httpx.get(f"{url}/healthz", timeout=5, verify=TLS).status_code == 200:
                 return process, url
         except httpx.TransportError:
             time.sleep(0.1)
@@ -348,7 +347,7 @@ def test_the_served_apps_log_shows_no_key_even_one_typed_into_an_address(
         add(admin, "", SCAN_KEY)
         config = start_configuration(admin, scan)
         exercise_configuration(admin, config)
-        httpx.post(f"{sandbox}/_sandbox/revoked-keys", json={"api_key": SCAN_KEY})
+        httpx.post(f"{sandbox}/_sandbox/revoked-keys", json={"api_key": SCAN_KEY}, verify=TLS)
         admin.get(f"/connections/{scan}/workflows")
         exercise_configuration(admin, config)
         # A key pasted into an address: the access log line must not repeat it.

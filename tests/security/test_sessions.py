@@ -14,7 +14,6 @@ from tests.conftest import ADMIN_EMAIL, SESSION_TOKEN, TEST_PASSWORD, RunningApp
 from tests.security.conftest import Launcher
 from tests.security.helpers import (
     EDITOR,
-    TLS,
     VIEWER,
     all_rows,
     hidden_csrf,
@@ -25,7 +24,7 @@ from tests.security.helpers import (
     sign_in,
     user_id,
 )
-from tests.support import db_time, stored_time
+from tests.support import TLS, db_time, stored_time
 from webapp.services.accounts import MAX_ACCOUNT_FAILURES, MAX_ADDRESS_FAILURES
 from webapp.services.audit import REPEATS_LOGGED_ONE_BY_ONE
 

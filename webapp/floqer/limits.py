@@ -10,7 +10,9 @@ app: beyond the bound a call is refused at once with FloqerBusy.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import ssl
 import threading
 import time
 import typing
@@ -105,6 +107,13 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """httpx's default TLS context (CA bundle, SSL_CERT_FILE honoured), built once per process:
+    building one reads the whole CA bundle (~40 ms of CPU), for each app a process starts."""
+    return httpx.create_ssl_context()
+
+
 def deadline_transport(base_url: str) -> httpx.HTTPTransport:
     """httpx's own transport (with the environment's proxy for `base_url`, as httpx would
     pick it), its network wrapped so that `deadline()` holds for every socket operation."""
@@ -113,7 +122,7 @@ def deadline_transport(base_url: str) -> httpx.HTTPTransport:
     proxy = proxies.get(parts.scheme) or proxies.get("all")
     if proxy and urllib.request.proxy_bypass(parts.hostname or ""):
         proxy = None
-    transport = httpx.HTTPTransport(proxy=proxy or None)
+    transport = httpx.HTTPTransport(proxy=proxy or None, verify=_tls_context())
     # httpx builds its httpcore pool without a way to pass a network backend; the pool makes
     # its connections with this attribute, so wrapping it here covers every connection.
     pool = transport._pool

@@ -239,8 +239,9 @@ def create_sandbox_app(settings: SandboxSettings | None = None) -> FastAPI:
     )
     app.state.sandbox = Sandbox(settings.org)
     app.state.settings = settings
-    app.include_router(api)
-    app.include_router(extras)
+    # As webapp.app does: the routes built once at import (their prefixes are in their paths),
+    # not derived again for every sandbox a test starts.
+    app.router.routes.extend([*api.routes, *extras.routes])
 
     @app.get("/")
     def index() -> JSONResponse:
