@@ -97,10 +97,18 @@ class MetadataCache:
         self.bytes = 0
         self.misses = 0  # calls made to Floqer, for tests and the benchmark
 
-    def get(self, key: Key, load: Load[T], weight: Weight[T]) -> Cached[T]:
+    def get(
+        self,
+        key: Key,
+        load: Load[T],
+        weight: Weight[T],
+        *,
+        waiting: Callable[[], None] | None = None,
+    ) -> Cached[T]:
         """The fresh answer for `key`, loading it once if needed; a kept one past its TTL at
         once (read again in the background); the last good one if Floqer fails and one
-        younger than max_stale_seconds is kept; else the failure is raised."""
+        younger than max_stale_seconds is kept; else the failure is raised. `waiting` runs
+        before the caller waits on a load another thread makes."""
         with self._lock:
             served, refresh = self._kept(key, load, weight)
             if served is None:
@@ -113,6 +121,8 @@ class MetadataCache:
         mine = joined is None
         if mine:
             self._load(key, loading, load, weight)
+        elif waiting is not None and not loading.done():
+            waiting()
         try:
             value = loading.result()
         except FloqerError as exc:

@@ -72,11 +72,13 @@ def test_a_floqer_that_answers_a_byte_at_a_time_is_cut_off_at_the_deadline(
 def test_fifty_requests_on_a_dripping_floqer_leave_health_and_pages_responsive(
     start_app: AppFactory, double: list[FloqerDouble]
 ) -> None:
-    app = app_behind(start_app, double, only_who_am_i, drip_seconds=1.0)
+    # A deadline long enough that the fifty are still waiting on Floqer while the probes
+    # run, however loaded the machine: what is checked is that the probes are answered
+    # meanwhile (not after them), never how fast.
+    app = app_behind(start_app, double, only_who_am_i, drip_seconds=1.0, deadline=8.0)
     with app.signed_in() as web:
         connection = add_connection(web)
-    health: list[float] = []
-    home: list[float] = []
+    still_waiting: list[int] = []  # how many of the fifty waited on, when a probe answered
 
     def waiting(_: int) -> int:
         with app.signed_in() as client:
@@ -85,15 +87,18 @@ def test_fifty_requests_on_a_dripping_floqer_leave_health_and_pages_responsive(
     with ThreadPoolExecutor(max_workers=50) as pool, app.signed_in() as prober:
         stuck = [pool.submit(waiting, n) for n in range(50)]
         time.sleep(0.5)  # let them all reach Floqer, or its queue
-        for _ in range(10):
-            health.append(elapsed(lambda: prober.get("/healthz").raise_for_status()))
-            home.append(elapsed(lambda: prober.get("/").raise_for_status()))
-            time.sleep(0.05)
+        for _ in range(5):
+            assert prober.get("/healthz").json()["status"] == "ok"
+            still_waiting.append(sum(not future.done() for future in stuck))
+            assert "Configurations" in text_of(prober.get("/"))
+            still_waiting.append(sum(not future.done() for future in stuck))
         statuses = sorted(future.result() for future in stuck)
     # Each waiting request ends with a plain refusal: timed out (504) or turned away (503).
     assert set(statuses) <= {503, 504}, statuses
-    assert max(health) < 1.0, health  # generous: it used to take up to 10.9 s
-    assert max(home) < 2.0, home
+    assert 504 in statuses
+    # Health and the home page answered while requests were still waiting on Floqer: they
+    # never queue behind them (they used to wait up to 10.9 s for the fifty to end).
+    assert min(still_waiting) > 0, still_waiting
 
 
 def test_a_push_that_floqer_may_have_applied_is_unknown_until_a_pull_settles_it(

@@ -137,6 +137,13 @@ class FloqerClient:
         timeout = http.timeout.read if http.timeout.read is not None else 15.0
         self._deadline_seconds = deadline_seconds or timeout
 
+    def before_waiting(self) -> None:
+        """Calls for this client's request are about to run on other threads (the metadata
+        cache's loads) while the request waits: run the before-call hook now, on the
+        request's own thread, so that no transaction stays open during that wait."""
+        if self._before_call is not None:
+            self._before_call()
+
     def __repr__(self) -> str:
         # Never the key: a repr ends up in logs and tracebacks.
         return f"FloqerClient(base_url={str(self._http.base_url)!r})"

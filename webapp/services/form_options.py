@@ -77,7 +77,7 @@ def _options(
     object_name: str | None,
 ) -> Cached[list[FieldOption]]:
     key, load = _options_call(client, config, field_name, object_name)
-    return cache.get(key, load, _options_weight)
+    return cache.get(key, load, _options_weight, waiting=client.before_waiting)
 
 
 def _start_options(
@@ -162,6 +162,7 @@ def start_object_fields(
     `typed` itself when it looks like an API name (what the picker offers and a saved
     configuration holds); a guess the org spells otherwise costs one wasted call per list,
     made only while the org's list is unknown."""
+    client.before_waiting()
     objects_key = ("options", config.connection_id, OBJECT, "")
     _start_options(cache, client, config, OBJECT, None)
     kept = cache.peek(objects_key)
@@ -179,6 +180,7 @@ def start_fields_part(
 ) -> None:
     """Begin every read the form's fields part for `typed` makes (its object's lists and the
     sheet's chain for references), at once."""
+    client.before_waiting()
     cache.start(*_chain_call(client, config), _chain_weight)
     if typed:
         start_object_fields(cache, client, config, typed)
@@ -254,7 +256,7 @@ def sheet_chain(
     cache: MetadataCache, client: FloqerClient, config: SavedConfiguration
 ) -> Cached[list[ActionNode]]:
     """The sheet's action chain (inputs and upstream outputs for references), cached."""
-    return cache.get(*_chain_call(client, config), _chain_weight)
+    return cache.get(*_chain_call(client, config), _chain_weight, waiting=client.before_waiting)
 
 
 def _chain_call(
