@@ -50,7 +50,7 @@ def run_cli() -> Iterator[Callable[..., str]]:
     yield run
     for process in processes:
         process.terminate()
-        process.wait(timeout=10)
+        process.communicate(timeout=10)  # waits, and closes its stderr pipe
 
 
 def test_cli_serves_the_api_with_its_rate_limit(run_cli: Callable[..., str]) -> None:
@@ -77,7 +77,8 @@ def test_large_org_has_over_a_thousand_objects_and_a_900_field_object(
     start_sandbox: SandboxFactory,
 ) -> None:
     url = start_sandbox(org="large")
-    with httpx.Client(base_url=f"{url}/api/v1", headers=KEY, verify=TLS) as api:
+    # A generous timeout: on a loaded machine the 1,000-object list can take over httpx's 5 s.
+    with httpx.Client(base_url=f"{url}/api/v1", headers=KEY, timeout=30, verify=TLS) as api:
         workflows = api.get("/workflows/").json()["data"]
         wid = workflows[0]["workflow_id"]
         chain = api.get(f"/workflows/{wid}/sheets/{wid}/actions").json()["data"]
