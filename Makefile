@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench sandbox browser clean
+.PHONY: run test test-sqlite test-postgres lint bench sandbox browser postgres clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,16 +29,29 @@ browser:
 		echo "installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+## Debian's PostgreSQL server programs, for the suite's Postgres run (the tests start and
+## stop a throw-away server of their own; nothing is left running).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+		echo "installing Debian's postgresql for the tests' Postgres run"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/hadolint Dockerfile
 
-## Everything: lint, types, then the whole suite (browser tests included), on two workers
-## (a test file stays on one worker, so module-wide fixtures are built once).
-test: $(STAMP) browser lint
+## Everything: lint, types, then the whole suite (browser tests included) on SQLite, then
+## again on PostgreSQL, each on two workers (a test file stays on one worker, so
+## module-wide fixtures are built once).
+test: $(STAMP) browser postgres lint test-sqlite test-postgres
+
+test-sqlite: $(STAMP) browser
 	$(BIN)/pytest -n 2 --dist loadfile
+
+test-postgres: $(STAMP) browser postgres
+	WEBAPP_TEST_DATABASE=postgres $(BIN)/pytest -n 2 --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
