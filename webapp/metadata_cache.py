@@ -71,6 +71,10 @@ class Workers:
             finally:
                 self._free.release()
 
+        self.launch(body)
+
+    def launch(self, body: Callable[[], None]) -> None:
+        """Start `body` (which frees its thread's place when done) on a thread of its own."""
         threading.Thread(target=body, name="metadata-load", daemon=True).start()
 
 

@@ -35,13 +35,7 @@ class Threads(Workers):
         super().__init__(size)
         self.waiting: list[Callable[[], None]] = []
 
-    def run(self, work: Callable[[], None]) -> None:
-        def body() -> None:
-            try:
-                work()
-            finally:
-                self._free.release()
-
+    def launch(self, body: Callable[[], None]) -> None:
         self.waiting.append(body)
 
     def finish(self) -> int:
