@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.floqer_double import FloqerDouble
 from tests.support import (
     ADMIN_EMAIL,
     CSRF_TOKEN,
@@ -98,6 +99,15 @@ def start_app(tmp_path: Path, servers: Servers) -> AppFactory:
 @pytest.fixture
 def app(start_app: AppFactory) -> RunningApp:
     return start_app()
+
+
+@pytest.fixture
+def doubles() -> Iterator[list[FloqerDouble]]:
+    """Floqer doubles a test starts (append them here): each is stopped after the test."""
+    started: list[FloqerDouble] = []
+    yield started
+    for floqer in started:
+        floqer.stop()
 
 
 @pytest.fixture

@@ -7,11 +7,10 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-import pytest
 from bs4 import BeautifulSoup
 
 from tests.app.flows import ACCOUNT_SYNC, add_connection, soup, start_configuration
@@ -46,14 +45,6 @@ def until(shown: Callable[[], BeautifulSoup], holds: Callable[[BeautifulSoup], b
             return words(part)
         time.sleep(0.1)
     raise AssertionError(words(part))
-
-
-@pytest.fixture
-def doubles() -> Iterator[list[FloqerDouble]]:
-    started: list[FloqerDouble] = []
-    yield started
-    for floqer in started:
-        floqer.stop()
 
 
 def test_a_cold_fields_part_asks_floqer_for_its_four_lists_at_once(

@@ -8,11 +8,9 @@ themselves are measured by `make bench`.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-import pytest
 
 from tests.app.flows import (
     ACCOUNT_SYNC,
@@ -26,14 +24,6 @@ from tests.conftest import AppFactory, RunningApp, SandboxFactory
 from tests.floqer_double import Behaviour, FloqerDouble, elapsed
 
 DEADLINE = 2.0
-
-
-@pytest.fixture
-def double() -> Iterator[list[FloqerDouble]]:
-    started: list[FloqerDouble] = []
-    yield started
-    for floqer in started:
-        floqer.stop()
 
 
 def app_behind(
@@ -54,9 +44,9 @@ def only_who_am_i(method: str, path: str) -> str:
 
 
 def test_a_floqer_that_answers_a_byte_at_a_time_is_cut_off_at_the_deadline(
-    start_app: AppFactory, double: list[FloqerDouble]
+    start_app: AppFactory, doubles: list[FloqerDouble]
 ) -> None:
-    app = app_behind(start_app, double, only_who_am_i)
+    app = app_behind(start_app, doubles, only_who_am_i)
     with app.signed_in() as web:
         connection = add_connection(web)
         took: list[httpx.Response] = []
@@ -70,12 +60,12 @@ def test_a_floqer_that_answers_a_byte_at_a_time_is_cut_off_at_the_deadline(
 
 
 def test_fifty_requests_on_a_dripping_floqer_leave_health_and_pages_responsive(
-    start_app: AppFactory, double: list[FloqerDouble]
+    start_app: AppFactory, doubles: list[FloqerDouble]
 ) -> None:
     # A deadline long enough that the fifty are still waiting on Floqer while the probes
     # run, however loaded the machine: what is checked is that the probes are answered
     # meanwhile (not after them), never how fast.
-    app = app_behind(start_app, double, only_who_am_i, drip_seconds=1.0, deadline=8.0)
+    app = app_behind(start_app, doubles, only_who_am_i, drip_seconds=1.0, deadline=8.0)
     with app.signed_in() as web:
         connection = add_connection(web)
     still_waiting: list[int] = []  # how many of the fifty waited on, when a probe answered
@@ -102,14 +92,14 @@ def test_fifty_requests_on_a_dripping_floqer_leave_health_and_pages_responsive(
 
 
 def test_a_push_that_floqer_may_have_applied_is_unknown_until_a_pull_settles_it(
-    start_app: AppFactory, start_sandbox: SandboxFactory, double: list[FloqerDouble]
+    start_app: AppFactory, start_sandbox: SandboxFactory, doubles: list[FloqerDouble]
 ) -> None:
     sandbox = start_sandbox()
 
     def apply_pushes_then_hang(method: str, path: str) -> str:
         return "apply-then-hang" if method == "PATCH" else "forward"
 
-    app = app_behind(start_app, double, apply_pushes_then_hang, upstream=sandbox)
+    app = app_behind(start_app, doubles, apply_pushes_then_hang, upstream=sandbox)
     with app.signed_in() as web:
         config = start_configuration(web, add_connection(web), ACCOUNT_SYNC)
         rows = [("Domain__c", "{{input.domain}}"), ("Name", "{{input.company_name}}")]
@@ -131,18 +121,18 @@ def test_a_push_that_floqer_may_have_applied_is_unknown_until_a_pull_settles_it(
 
 
 def test_a_second_push_while_one_is_on_its_way_is_told_at_once(
-    start_app: AppFactory, start_sandbox: SandboxFactory, double: list[FloqerDouble]
+    start_app: AppFactory, start_sandbox: SandboxFactory, doubles: list[FloqerDouble]
 ) -> None:
     def hang_pushes(method: str, path: str) -> str:
         return "hang" if method == "PATCH" else "forward"
 
     # The first push hangs for its whole (long) deadline; the second must not wait for it.
-    app = app_behind(start_app, double, hang_pushes, upstream=start_sandbox(), deadline=4.0)
+    app = app_behind(start_app, doubles, hang_pushes, upstream=start_sandbox(), deadline=4.0)
     with app.signed_in() as web, ThreadPoolExecutor(max_workers=1) as pool:
         config = start_configuration(web, add_connection(web))
         draft = form_fields("Contacts", "Contact", "Email", CONTACT_ROWS)
         first = pool.submit(web.post, f"/configurations/{config}/push", data=draft)
-        while not [m for m, _, _ in double[0].seen if m == "PATCH"]:  # the first is on its way
+        while not [m for m, _, _ in doubles[0].seen if m == "PATCH"]:  # the first is on its way
             time.sleep(0.05)
         again = form_fields("Contacts", "Contact", "Email", CONTACT_ROWS, version=2)
         second = [web.post(f"/configurations/{config}/push", data=again)]
@@ -154,5 +144,5 @@ def test_a_second_push_while_one_is_on_its_way_is_told_at_once(
         first.result()
         page = text_of(web.get(f"/configurations/{config}"))
     assert "Push outcome unknown" in page
-    pushes = [m for m, _, what in double[0].seen if m == "PATCH"]
+    pushes = [m for m, _, what in doubles[0].seen if m == "PATCH"]
     assert pushes == ["PATCH"]  # the second push never reached Floqer

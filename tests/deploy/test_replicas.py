@@ -34,6 +34,7 @@ from tests.support import (
     CSRF_TOKEN,
     SESSION_TOKEN,
     TEST_SECRET,
+    TLS,
     add_signed_in_user,
     query,
 )
@@ -58,6 +59,7 @@ def signed_in(server: RunningServer) -> httpx.Client:
         timeout=30,
         cookies={"session": SESSION_TOKEN},
         headers={"X-CSRF-Token": CSRF_TOKEN},
+        verify=TLS,
     )
 
 
