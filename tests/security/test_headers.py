@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -74,6 +75,9 @@ def assert_hardened(response: httpx.Response) -> None:
     assert "default-src" in directives or "script-src" in directives, csp
     assert headers.get("x-content-type-options") == "nosniff"
     assert headers.get("referrer-policy") in SAFE_REFERRER_POLICIES
+    # The server's own time (a browser's network panel shows it; `make bench` reads it),
+    # compression included; nothing else about the server.
+    assert re.fullmatch(r"app;dur=\d+\.\d", headers.get("server-timing", "")), headers
     if "text/html" in headers.get("content-type", ""):
         assert_nothing_inline(response)
 

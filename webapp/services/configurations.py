@@ -61,14 +61,14 @@ def list_configurations(session: Session) -> list[SavedConfiguration]:
     return list(session.scalars(query))
 
 
+# With its connection in the same query: nearly every use calls Floqer with its key. Built
+# once: the loader option costs more to build than the query does to look up in its cache.
+_WITH_CONNECTION = (joinedload(SavedConfiguration.connection),)
+
+
 def get_configuration(session: Session, configuration_id: int) -> SavedConfiguration:
-    # With its connection in the same query: nearly every use calls Floqer with its key.
     config = (
-        session.get(
-            SavedConfiguration,
-            configuration_id,
-            options=[joinedload(SavedConfiguration.connection)],
-        )
+        session.get(SavedConfiguration, configuration_id, options=_WITH_CONNECTION)
         if valid_id(configuration_id)
         else None
     )

@@ -68,7 +68,8 @@ def object_fields_fragment(
     chosen = salesforce_object.strip()[:200]
     client = floqer_for(ctx, config.connection)
     start_fields_part(ctx.metadata, client, config, chosen)
-    context = fragment_context(config, part=fields_view(ctx, client, config, chosen, saved))
+    part = fields_view(ctx, client, config, chosen, saved)
+    context = fragment_context(config, part=part, upsert=saved)
     if chosen != saved.salesforce_object:  # the last push's problems were about other fields
         context["placed"] = PlacedProblems()
     return _rechecked(_fields_part(request, context))

@@ -134,9 +134,10 @@ def fragment_context(config: SavedConfiguration, **extra: Any) -> dict[str, Any]
         and shown_outcome(latest, utcnow()) == "failed"
         and latest.version == config.version
     )
+    if "upsert" not in extra:  # what is saved, unless the caller shows something else
+        extra["upsert"] = UpsertConfig.from_inputs(config.inputs)
     return {
         "config": config,
-        "upsert": UpsertConfig.from_inputs(config.inputs),
         # Floqer's 400 on the latest push of this version, placed on its controls and rows.
         "placed": place_problems(latest.problems) if failed_now and latest else PlacedProblems(),
         "page_url": f"/configurations/{config.id}",
