@@ -86,6 +86,23 @@
     if (focus) { focus.focus(); }
   });
 
+  // The header's Menu button on a narrow screen: opens and closes the links; Escape closes.
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest ? event.target.closest(".menu-toggle") : null;
+    if (!toggle) { return; }
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    toggle.closest(".top").classList.toggle("open", open);
+  });
+  document.addEventListener("keydown", function (event) {
+    var toggle = document.querySelector(".menu-toggle[aria-expanded=true]");
+    if (event.key === "Escape" && toggle) {
+      toggle.setAttribute("aria-expanded", "false");
+      toggle.closest(".top").classList.remove("open");
+      toggle.focus();
+    }
+  });
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("button[data-copy]") : null;
     if (!button) { return; }

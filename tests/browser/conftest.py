@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -219,6 +220,15 @@ def snapshot(page: Page, name: str) -> Path:
     # onto the swapped-in rows, and the strict CSP reports it as an inline style.
     page.screenshot(path=path, full_page=True, caret="initial")
     return path
+
+
+def violations(page: Page) -> list[str]:
+    """axe-core's violations on the page as it is now, one line each."""
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}: {v['nodes'][0]['target']})"
+        for v in results.response["violations"]
+    ]
 
 
 # --- walks through the app -------------------------------------------------------------------

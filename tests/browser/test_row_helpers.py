@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import (
@@ -18,6 +17,7 @@ from tests.browser.conftest import (
     open_configuration,
     snapshot,
     value_inputs,
+    violations,
 )
 from tests.conftest import RunningApp
 
@@ -88,14 +88,6 @@ def test_a_date_field_gets_a_date_picker_that_writes_salesforce_s_format(
     # The Value still takes a reference instead.
     value_inputs(page).nth(1).fill("{{input.attended_at}}")
     expect(value_inputs(page).nth(1)).to_have_value("{{input.attended_at}}")
-
-
-def violations(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])}: {v['nodes'][0]['target']})"
-        for v in results.response["violations"]
-    ]
 
 
 def test_the_form_has_no_axe_violations_empty_loaded_and_with_problems(
