@@ -6,8 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.app.flows import ACCOUNT_SYNC
-from tests.browser.conftest import open_configuration, snapshot, step_path
-from tests.browser.test_row_helpers import violations
+from tests.browser.conftest import open_configuration, snapshot, step_path, violations
 from tests.conftest import AppFactory, RunningApp
 
 pytestmark = pytest.mark.browser

@@ -11,8 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.app.flows import CONTACT_ROWS, add_connection, form_fields, start_configuration
-from tests.browser.conftest import snapshot
-from tests.browser.test_row_helpers import violations
+from tests.browser.conftest import snapshot, violations
 from tests.conftest import RunningApp
 
 pytestmark = pytest.mark.browser

@@ -9,8 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.app.flows import ACCOUNT_SYNC, CONTACT_ROWS, form_fields
-from tests.browser.conftest import open_configuration, snapshot
-from tests.browser.test_row_helpers import violations
+from tests.browser.conftest import open_configuration, snapshot, violations
 from tests.conftest import RunningApp
 
 pytestmark = pytest.mark.browser

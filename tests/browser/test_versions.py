@@ -15,9 +15,9 @@ from tests.browser.conftest import (
     snapshot,
     tab_to,
     value_inputs,
+    violations,
 )
 from tests.browser.test_keyboard import accessible_names_problems
-from tests.browser.test_row_helpers import violations
 from tests.conftest import RunningApp
 
 pytestmark = pytest.mark.browser
