@@ -10,7 +10,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from webapp.services.configurations import get_configuration, list_configurations
+from webapp.services import dashboard
+from webapp.services.configurations import get_configuration
+from webapp.services.dashboard import Filters
 from webapp.services.floqer_state import check, needs_check, pushed_versions, state_of
 from webapp.web.auth import Viewer
 from webapp.web.deps import CtxDep, SessionDep, floqer_for, render
@@ -38,8 +40,11 @@ def configuration_state(
 
 @router.get("/floqer-states")
 def home_states(request: Request, ctx: CtxDep, session: SessionDep, caller: Viewer) -> Response:
+    """The home list's state cells, checked: of the configurations the list shows (it passes
+    its own filters along), so every cell answered is on the page."""
     recheck = ctx.settings.floqer_recheck_seconds
-    configs = [c for c in list_configurations(session) if needs_check(c, recheck)]
+    shown = dashboard.apply(dashboard.every_row(session), Filters.from_query(request.query_params))
+    configs = [c for c, _, _ in shown if needs_check(c, recheck)]
     configs.sort(key=lambda c: (c.floqer_checked_at is not None, c.floqer_checked_at))
     checked = configs[:HOME_CHECKS]
     for config in checked:

@@ -9,9 +9,8 @@ from sqlalchemy.engine import Engine
 from starlette.responses import JSONResponse, Response
 
 from webapp.context import AppContext
-from webapp.services.configurations import list_configurations
-from webapp.services.floqer_state import needs_check, pushed_versions, state_of
-from webapp.upsert_form import UpsertConfig
+from webapp.services import dashboard
+from webapp.services.floqer_state import needs_check
 from webapp.web.auth import Viewer
 from webapp.web.deps import CtxDep, SessionDep, render
 
@@ -20,14 +19,20 @@ router = APIRouter()
 
 @router.get("/")
 def home_page(request: Request, ctx: CtxDep, session: SessionDep, caller: Viewer) -> Response:
-    configs = list_configurations(session)
-    pushed = pushed_versions(session, [c.id for c in configs])
-    configurations = [
-        (config, UpsertConfig.from_inputs(config.inputs), state_of(config, pushed[config.id]))
-        for config in configs
-    ]
-    stale = any(needs_check(c, ctx.settings.floqer_recheck_seconds) for c in configs)
-    return render(request, "home.html", {"configurations": configurations, "check_floqer": stale})
+    every = dashboard.every_row(session)
+    filters = dashboard.Filters.from_query(request.query_params)
+    offered = dashboard.choices(every)
+    shown = dashboard.apply(every, filters)
+    stale = any(needs_check(c, ctx.settings.floqer_recheck_seconds) for c, _, _ in shown)
+    context = {
+        "configurations": shown,
+        "total": len(every),
+        "filters": filters,
+        "offered": offered,
+        "described": dashboard.described(filters, offered),
+        "check_floqer": stale,
+    }
+    return render(request, "home.html", context)
 
 
 @router.get("/healthz")
