@@ -32,6 +32,7 @@ STATES = {
 }
 SORTS = {"changed": "Last change", "pushed": "Last push", "name": "Name"}
 MAX_SEARCH = 200  # characters of the search text read
+MAX_LISTED = 500  # rows on one view; the filters narrow a longer list
 
 
 @dataclass(frozen=True)

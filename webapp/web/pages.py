@@ -25,7 +25,8 @@ def home_page(request: Request, ctx: CtxDep, session: SessionDep, caller: Viewer
     shown = dashboard.apply(every, filters)
     stale = any(needs_check(c, ctx.settings.floqer_recheck_seconds) for c, _, _ in shown)
     context = {
-        "configurations": shown,
+        "configurations": shown[: dashboard.MAX_LISTED],
+        "matching": len(shown),
         "total": len(every),
         "filters": filters,
         "offered": offered,
