@@ -41,7 +41,7 @@ def running(settings: Settings, *, pool_size: int) -> Iterator[AppContext]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url, pool_size=pool_size)
     try:
-        _check_schema(engine, settings.database_url)
+        check_schema(engine, settings.database_url)
     except SchemaOutOfDate:
         engine.dispose()
         raise
@@ -85,7 +85,7 @@ def _schema_head() -> str | None:
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
-def _check_schema(engine: Engine, database_url: str) -> None:
+def check_schema(engine: Engine, database_url: str) -> None:
     head = _schema_head()
     try:
         with engine.connect() as connection:

@@ -7,7 +7,6 @@ validated afresh. Nothing is saved before the review page's button, and nothing 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -43,6 +42,7 @@ from webapp.services.transfer import (
     ImportedConfiguration,
     OfferedStep,
     Target,
+    document_text,
     export_document,
     export_filename,
     offered_steps,
@@ -75,7 +75,7 @@ def _download(configs: list[SavedConfiguration], who: str) -> Response:
     now = utcnow()
     document = export_document(configs, who, now)
     return Response(
-        json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+        document_text(document),
         media_type="application/json",
         headers={
             "Content-Disposition": f'attachment; filename="{export_filename(configs, now)}"',
