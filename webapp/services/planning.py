@@ -60,6 +60,11 @@ class Planned:
         return f"Configuration {self.review.index + 1}" + (f" (“{name}”)" if name else "")
 
     @property
+    def name(self) -> str:
+        """The name the file gives it ("": none, the name here stays)."""
+        return self.imported.name.strip()
+
+    @property
     def config(self) -> SavedConfiguration | None:
         return self.review.config
 
@@ -79,8 +84,8 @@ class Planned:
         if self.imported.upsert.body() != config.body and not found:
             # Settings the comparison does not name (a field's extra keys): still a new version.
             found.append(Difference("Other settings of the body", "as saved", "as in the file"))
-        if self.imported.name and self.imported.name != config.name:
-            found.insert(0, Difference("Name", config.name, self.imported.name))
+        if self.name and self.name != config.name:
+            found.insert(0, Difference("Name", config.name, self.name))
         return found
 
     @property
@@ -255,7 +260,7 @@ def apply_one(
 
 
 def _save(reach: Reach, session: Session, planned: Planned, saving: Saving) -> Outcome:
-    named = replace(saving, name=planned.imported.name or None)
+    named = replace(saving, name=planned.name or None)
     review_ = planned.review
     try:
         outcome = save_imported(
