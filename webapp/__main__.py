@@ -1,10 +1,12 @@
-"""Command line: `python -m webapp serve|migrate|create-user|rotate-key|sandbox`."""
+"""Command line: `python -m webapp` serve, migrate, create-user, rotate-key, sandbox, and the
+configuration commands export, plan and apply (webapp.configs_cli)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from webapp.settings import Settings, SettingsError
 
@@ -51,7 +53,72 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--latency-ms", type=_non_negative, default=0)
     sandbox.add_argument("--rate-limit-per-minute", type=_positive, default=200)
     sandbox.add_argument("--rate-limit-per-day", type=_positive, default=10_000)
+    _configuration_commands(commands)
     return parser
+
+
+def _configuration_commands(commands: Any) -> None:
+    export = commands.add_parser(
+        "export", help="print saved configurations as the export's JSON document"
+    )
+    which = export.add_mutually_exclusive_group()
+    which.add_argument("--all", action="store_true", help="every one (the default)")
+    which.add_argument("--id", type=_positive, help="the configuration with this id")
+    plan = commands.add_parser(
+        "plan",
+        help="show what applying a document would change here and in Floqer "
+        "(exit 0: nothing, 2: something, 1: an error)",
+    )
+    plan.add_argument("file", help="the document (- for standard input)")
+    plan.add_argument("--json", action="store_true", help="the plan as JSON")
+    plan.add_argument(
+        "--push", action="store_true", help="count steps Floqer does not hold as changes"
+    )
+    apply = commands.add_parser(
+        "apply", help="save each configuration of a document that differs, in order"
+    )
+    apply.add_argument("file", help="the document (- for standard input)")
+    apply.add_argument(
+        "--push", action="store_true", help="also push each one Floqer does not hold yet"
+    )
+    apply.add_argument("--force", action="store_true", help="apply despite pre-flight errors")
+    apply.add_argument(
+        "--as",
+        dest="as_email",
+        metavar="EMAIL",
+        help="the editor or admin who applies (default: the only admin)",
+    )
+
+
+def _export(args: argparse.Namespace) -> None:
+    from webapp import configs_cli
+
+    settings = _settings()
+    sys.exit(configs_cli.guarded("export", lambda: configs_cli.export(settings, args.id)))
+
+
+def _plan(args: argparse.Namespace) -> None:
+    from webapp import configs_cli
+
+    settings = _settings()
+
+    def work() -> int:
+        return configs_cli.plan_file(settings, args.file, as_json=args.json, push=args.push)
+
+    sys.exit(configs_cli.guarded("plan", work))
+
+
+def _apply(args: argparse.Namespace) -> None:
+    from webapp import configs_cli
+
+    settings = _settings()
+
+    def work() -> int | str:
+        return configs_cli.apply_file(
+            settings, args.file, push=args.push, force=args.force, as_email=args.as_email
+        )
+
+    sys.exit(configs_cli.guarded("apply", work))
 
 
 def _run_sandbox(args: argparse.Namespace) -> None:
@@ -138,6 +205,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "migrate": _migrate,
         "create-user": _create_user,
         "rotate-key": _rotate_key,
+        "export": _export,
+        "plan": _plan,
+        "apply": _apply,
     }
     commands[args.command](args)
 

@@ -9,30 +9,16 @@ from contextlib import asynccontextmanager
 
 import anyio
 import anyio.to_thread
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from fastapi import FastAPI
 from jinja2 import BytecodeCache, Environment, FileSystemLoader, select_autoescape
 from jinja2.bccache import Bucket
 from jinja2_fragments.fastapi import Jinja2Blocks
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import sessionmaker
 from starlette.middleware.gzip import GZipMiddleware
 
-from webapp import embedded
-from webapp.context import AppContext, Health
-from webapp.db import make_engine, unreachable
-from webapp.floqer.client import build_http_client
-from webapp.floqer.limits import FloqerGate
-from webapp.metadata_cache import MetadataCache
-from webapp.migrate import alembic_config
 from webapp.redaction import install_redaction
 from webapp.resources import resource_dir
-from webapp.secrets_box import KeyBox
-from webapp.services.connections import ensure_sandbox_connection
+from webapp.runtime import running
 from webapp.settings import Settings
-from webapp.transactions import track_writes
 from webapp.web import (
     admin,
     browse,
@@ -52,10 +38,6 @@ from webapp.web.guard import CatchUnexpected, FrontDoor
 from webapp.web.security import SecurityHeaders
 
 log = logging.getLogger("webapp")
-
-
-class SchemaOutOfDate(RuntimeError):
-    pass
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -153,67 +135,18 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         install_redaction()
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
         threads = max(40, 2 * settings.floqer_calls_pending + 8)
-        engine = make_engine(settings.database_url, pool_size=threads)
-        _check_schema(engine, settings.database_url)
-        sandbox = embedded.start(settings) if settings.uses_sandbox else None
-        base_url = sandbox.api_url if sandbox else str(settings.floqer_base_url)
-        http = build_http_client(base_url, settings.floqer_timeout_seconds)
-        # Sync routes run on this pool: room for every Floqer call the gate lets wait, and
-        # as many again for pages that never call Floqer.
-        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
-        session_factory = sessionmaker(engine, expire_on_commit=False)
-        track_writes(session_factory)  # so that no transaction stays open across a Floqer call
-        ctx = AppContext(
-            settings=settings,
-            engine=engine,
-            sessions=session_factory,
-            http=http,
-            floqer_base_url=base_url,
-            key_box=KeyBox(settings.secret_key, settings.previous_secret_keys),
-            metadata=MetadataCache(
-                settings.options_cache_seconds,
-                max_entries=settings.cache_max_entries,
-                max_bytes=settings.cache_max_megabytes * 1024 * 1024,
-            ),
-            gate=FloqerGate(settings.floqer_calls_per_key, settings.floqer_calls_pending),
-            health=Health(make_engine(settings.database_url, pooled=False)),
-        )
-        if settings.uses_sandbox:
-            with ctx.sessions.begin() as session:
-                ensure_sandbox_connection(session, ctx.key_box)
-        app.state.ctx = ctx
-        where = f"the embedded sandbox ({base_url})" if sandbox else base_url
-        log.info("serving with Floqer at %s", where)
-        try:
+        with running(settings, pool_size=threads) as ctx:
+            # Sync routes run on this pool: room for every Floqer call the gate lets wait,
+            # and as many again for pages that never call Floqer.
+            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+            app.state.ctx = ctx
+            where = (
+                f"the embedded sandbox ({ctx.floqer_base_url})"
+                if settings.uses_sandbox
+                else ctx.floqer_base_url
+            )
+            log.info("serving with Floqer at %s", where)
             yield
-        finally:
-            http.close()
-            if sandbox:
-                sandbox.stop()
-            engine.dispose()
-            ctx.health.engine.dispose()
 
     return lifespan
-
-
-@functools.cache
-def _schema_head() -> str | None:
-    """The latest migration's revision: the migration scripts are read once per process (they
-    ship with the app; the test suite starts hundreds of apps)."""
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
-
-
-def _check_schema(engine: Engine, database_url: str) -> None:
-    head = _schema_head()
-    try:
-        with engine.connect() as connection:
-            current = MigrationContext.configure(connection).get_current_revision()
-    except OperationalError as exc:
-        raise SchemaOutOfDate(unreachable(database_url, exc)) from None
-    if current != head:
-        raise SchemaOutOfDate(
-            f"the database is at revision {current or 'none'}, the app needs {head}: "
-            "run `python -m webapp migrate` first"
-        )

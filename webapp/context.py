@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 import anyio
 import httpx
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, object_session, sessionmaker
 
+from webapp.db import Connection
 from webapp.floqer.client import FloqerClient
 from webapp.floqer.limits import FloqerGate
 from webapp.metadata_cache import MetadataCache
@@ -52,3 +53,9 @@ class AppContext:
             deadline_seconds=self.settings.floqer_timeout_seconds,
             before_call=reads_ended_before(session),
         )
+
+    def floqer_for(self, connection: Connection) -> FloqerClient:
+        """The connection's Floqer client; no transaction of its session stays open across
+        a call."""
+        key = self.key_box.open(connection.key_ciphertext)
+        return self.floqer(key, session=object_session(connection))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from webapp.preflight.report import (
     ASSIGNMENT_RULES,
+    CONTROL_NAMES,
     EXTERNAL_ID_CONTROL,
     IGNORE_EMPTY,
     OBJECT_CONTROL,
@@ -30,6 +31,7 @@ from webapp.upsert_form import UpsertConfig
 
 __all__ = [
     "ASSIGNMENT_RULES",
+    "CONTROL_NAMES",
     "EXTERNAL_ID_CONTROL",
     "IGNORE_EMPTY",
     "OBJECT_CONTROL",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from webapp.floqer.models import FieldOption
-from webapp.upsert_form import EXTERNAL_ID, OBJECT
+from webapp.upsert_form import EXTERNAL_ID, OBJECT, TOGGLES
 
 if TYPE_CHECKING:  # drift.py reads metadata with fields.py, which imports this module
     from webapp.preflight.drift import SavedFields
@@ -20,6 +20,12 @@ OBJECT_CONTROL = OBJECT
 EXTERNAL_ID_CONTROL = EXTERNAL_ID
 IGNORE_EMPTY = "ignore_empty_values"
 ASSIGNMENT_RULES = "run_salesforce_assignment_rules"
+# What a person calls each of those controls, where a problem is listed away from the form.
+CONTROL_NAMES = {
+    OBJECT_CONTROL: "Salesforce object",
+    EXTERNAL_ID_CONTROL: "External ID field",
+    **{name: label for name, label, _, _ in TOGGLES},
+}
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ FORMAT_VERSION = 1
 MAX_DOCUMENT_BYTES = 1024 * 1024
 MAX_CONFIGURATIONS = 100
 STEP_KEYS = ("workflow_id", "workflow_name", "sheet_id", "sheet_name", "step_id", "step_name")
+STEP_ORDER = ("workflow_name", "sheet_name", "step_name", "workflow_id", "sheet_id", "step_id")
 MAX_ID_LENGTH = 200
 KNOWN_INPUTS = frozenset({OBJECT, EXTERNAL_ID, FIELDS, *(t[0] for t in TOGGLES)})
 
@@ -91,14 +92,24 @@ class ImportDocument:
 def export_document(
     configs: Sequence[SavedConfiguration], exported_by: str, now: datetime
 ) -> dict[str, Any]:
-    """The document for `configs`: each one's head body and its step, with no key."""
+    """The document for `configs`: each one's head body and its step, with no key.
+
+    In the order of their steps (names, then ids), not of their last change: a file kept in
+    git changes only where a configuration did, and applying it elsewhere in file order
+    gives back the same order."""
+    ordered = sorted(configs, key=lambda c: tuple(getattr(c, key) for key in STEP_ORDER))
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "exported_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "exported_by": exported_by,
-        "configurations": [_exported(config) for config in configs],
+        "configurations": [_exported(config) for config in ordered],
     }
+
+
+def document_text(document: dict[str, Any]) -> str:
+    """The document as the export writes it: indented, UTF-8 as is, a final newline."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def _exported(config: SavedConfiguration) -> dict[str, Any]:

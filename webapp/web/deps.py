@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import anyio
 import anyio.to_thread
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from webapp.context import AppContext
@@ -83,8 +83,7 @@ FormDep = Annotated[dict[str, list[str]], Depends(get_form)]
 
 def floqer_for(ctx: AppContext, connection: Connection) -> FloqerClient:
     """The connection's Floqer client; no transaction of its session stays open across a call."""
-    key = ctx.key_box.open(connection.key_ciphertext)
-    return ctx.floqer(key, session=object_session(connection))
+    return ctx.floqer_for(connection)
 
 
 def render(

@@ -7,32 +7,31 @@ validated afresh. Nothing is saved before the review page's button, and nothing 
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from sqlalchemy.exc import IntegrityError
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from webapp.context import AppContext
 from webapp.db import Connection, SavedConfiguration, utcnow
 from webapp.floqer.errors import FloqerError
-from webapp.preflight import Report
-from webapp.services import NotFound, audit
-from webapp.services.browse import locate_step
+from webapp.services import NotFound
 from webapp.services.configurations import (
-    StepPlace,
-    VersionConflict,
-    configuration_of_step,
-    create_for_step,
     get_configuration,
     list_configurations,
-    save_version,
 )
 from webapp.services.connections import get_connection, list_connections
-from webapp.services.form_options import Step, field_facts
+from webapp.services.importing import (
+    Outcome,
+    Reach,
+    Saving,
+    check_lines,
+    review,
+    save_imported,
+    saved_label,
+)
 from webapp.services.transfer import (
     MAX_CONFIGURATIONS,
     MAX_DOCUMENT_BYTES,
@@ -43,6 +42,7 @@ from webapp.services.transfer import (
     ImportedConfiguration,
     OfferedStep,
     Target,
+    document_text,
     export_document,
     export_filename,
     offered_steps,
@@ -50,10 +50,8 @@ from webapp.services.transfer import (
     parse_target,
     step_target,
 )
-from webapp.upsert_form import Difference, UpsertConfig, differences
 from webapp.web.auth import Editor, Viewer
 from webapp.web.deps import MAX_FORM_FIELDS, CtxDep, FormDep, SessionDep, floqer_for, render
-from webapp.web.views import CONTROL_NAMES, preflight_report
 
 router = APIRouter()
 MAX_FILENAME = 120
@@ -77,7 +75,7 @@ def _download(configs: list[SavedConfiguration], who: str) -> Response:
     now = utcnow()
     document = export_document(configs, who, now)
     return Response(
-        json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+        document_text(document),
         media_type="application/json",
         headers={
             "Content-Disposition": f'attachment; filename="{export_filename(configs, now)}"',
@@ -213,9 +211,9 @@ def _choose(
     for index, imported in enumerate(document.configurations):
         coordinates = (imported.step.workflow_id, imported.step.sheet_id, imported.step.step_id)
         same = by_step.get(coordinates)
-        saved = [(f"config:{c.id}", _saved_label(c)) for c in shown]
+        saved = [(f"config:{c.id}", saved_label(c)) for c in shown]
         if same is not None and same not in shown:
-            saved.insert(0, (f"config:{same.id}", _saved_label(same)))
+            saved.insert(0, (f"config:{same.id}", saved_label(same)))
         selected = _value(posted.fields, f"target_{index}") or _same_place(
             same, step_target(*coordinates).value, offered
         )
@@ -240,11 +238,6 @@ def _same_place(saved: SavedConfiguration | None, step: str, offered: list[tuple
     if saved is not None:
         return f"config:{saved.id}"
     return step if any(value == step for value, _ in offered) else ""
-
-
-def _saved_label(config: SavedConfiguration) -> str:
-    where = f"{config.workflow_name} › {config.sheet_name} › {config.step_name}"
-    return f"{config.name} — {where} (version {config.version})"
 
 
 def _connection(
@@ -272,50 +265,6 @@ def _connection(
 # ---------------------------------------------------------------- import: review
 
 
-@dataclass
-class Review:
-    """One imported configuration on the review page: where it goes and what it changes."""
-
-    index: int
-    imported: ImportedConfiguration
-    target: Target
-    where: str
-    config: SavedConfiguration | None  # the target's saved configuration, if it has one
-    base_version: int  # the version the review was made against (0: none yet)
-    diffs: list[Difference] = field(default_factory=list)
-    floqer_diffs: list[Difference] | None = None  # against the step in Floqer (a new one)
-    report: Report | None = None
-    problem: str | None = None  # Floqer could not be read for the check
-
-    @property
-    def unchanged(self) -> bool:
-        return self.config is not None and not self.diffs
-
-
-@dataclass(frozen=True)
-class CheckLine:
-    severity: str
-    where: str
-    message: str
-
-
-def check_lines(review: Review) -> list[CheckLine]:
-    """The pre-flight problems as the review lists them: where, then what."""
-    if review.report is None:
-        return []
-    rows = review.imported.upsert.rows
-    lines = []
-    for problem in review.report.problems:
-        if problem.row is not None and problem.row < len(rows):
-            where = f"Row {problem.row + 1} · {rows[problem.row].name or '(no field)'}"
-        elif problem.control:
-            where = CONTROL_NAMES.get(problem.control, problem.control)
-        else:
-            where = "The mapping"
-        lines.append(CheckLine(problem.severity, where, problem.message))
-    return lines
-
-
 @router.post("/import/review")
 def review_import(
     request: Request, ctx: CtxDep, session: SessionDep, posted: UploadDep, caller: Editor
@@ -331,7 +280,7 @@ def review_import(
     for index, target in targets:
         imported = document.configurations[index]
         try:
-            reviews.append(_review(ctx, session, connection, index, imported, target))
+            reviews.append(review(_reach(ctx), session, connection, index, imported, target))
         except (NotFound, FloqerError) as exc:
             message = exc.user_message if isinstance(exc, FloqerError) else str(exc)
             problem = f"{_title(index, imported)}: {message} Choose another place for it."
@@ -347,6 +296,10 @@ def review_import(
         "saving": [r for r in reviews if not r.unchanged],
     }
     return _page(request, context)
+
+
+def _reach(ctx: AppContext) -> Reach:
+    return Reach(ctx.metadata, lambda connection: floqer_for(ctx, connection))
 
 
 def _title(index: int, imported: ImportedConfiguration) -> str:
@@ -382,78 +335,7 @@ def _posted_connection(session: SessionDep, fields: dict[str, list[str]]) -> Con
     return get_connection(session, int(raw)) if raw.isdigit() and len(raw) < 20 else None
 
 
-def _review(
-    ctx: AppContext,
-    session: SessionDep,
-    connection: Connection | None,
-    index: int,
-    imported: ImportedConfiguration,
-    target: Target,
-) -> Review:
-    upsert = imported.upsert
-    if target.kind == "config":
-        config = get_configuration(session, target.configuration_id)
-        saved = UpsertConfig.from_inputs(config.inputs)
-        review = Review(
-            index,
-            imported,
-            target,
-            _saved_label(config),
-            config,
-            config.version,
-            diffs=differences(saved, upsert),
-        )
-        checked_as, client = config, floqer_for(ctx, config.connection)
-    else:
-        if connection is None:
-            raise NotFound("Choose the Floqer connection the step belongs to.")
-        client = floqer_for(ctx, connection)
-        place, node = locate_step(client, target.workflow_id, target.sheet_id, target.step_id)
-        existing = configuration_of_step(session, place)
-        if existing is not None:  # configured since the choice was made: review against it
-            return _review(ctx, session, connection, index, imported, Target("config", existing.id))
-        review = Review(
-            index,
-            imported,
-            target,
-            _place_label(place),
-            None,
-            0,
-            floqer_diffs=differences(UpsertConfig.from_inputs(node.inputs), upsert),
-        )
-        checked_as = _unsaved(connection, place)
-    try:
-        review.report = preflight_report(ctx, client, checked_as, upsert)
-    except FloqerError as exc:
-        review.problem = exc.user_message
-    return review
-
-
-def _place_label(place: StepPlace) -> str:
-    return f"{place.workflow_name} › {place.sheet_name} › {place.step_name}"
-
-
-def _unsaved(connection: Connection, place: StepPlace) -> SavedConfiguration:
-    """A configuration of the step that is never added to the session: what the pre-flight
-    check reads (connection and step ids) for a step that has none yet."""
-    return SavedConfiguration(
-        connection_id=connection.id,
-        workflow_id=place.workflow_id,
-        sheet_id=place.sheet_id,
-        step_id=place.step_id,
-        body={},
-    )
-
-
 # ---------------------------------------------------------------- import: saving
-
-
-@dataclass(frozen=True)
-class Outcome:
-    title: str
-    message: str
-    kind: str  # success, info, warning
-    config: SavedConfiguration | None = None
 
 
 @router.post("/import/save")
@@ -471,14 +353,15 @@ def save_import(
     note = "imported from " + (
         f"{posted.filename} ({document.source})" if posted.filename else document.source
     )
+    saving = Saving(caller.user.email, note)
     outcomes = []
     for index, target in targets:
         imported = document.configurations[index]
         base = _value(posted.fields, f"base_{index}")
         base_version = int(base) if base.isdigit() and len(base) < 10 else -1
         try:
-            outcome = _save_one(
-                ctx, session, connection, imported, target, base_version, caller.user.email, note
+            outcome = save_imported(
+                _reach(ctx), session, connection, imported, target, base_version, saving
             )
         except (NotFound, FloqerError) as exc:
             session.rollback()
@@ -488,91 +371,3 @@ def save_import(
     context = {"stage": "done", "outcomes": outcomes, "document": document}
     conflicts = any(o.kind == "warning" for o in outcomes)
     return _page(request, context, status=409 if conflicts else 200)
-
-
-def _save_one(
-    ctx: AppContext,
-    session: SessionDep,
-    connection: Connection | None,
-    imported: ImportedConfiguration,
-    target: Target,
-    base_version: int,
-    author: str,
-    note: str,
-) -> Outcome:
-    """Save one reviewed configuration (committed on its own), and say what became of it."""
-    if target.kind == "config":
-        config = get_configuration(session, target.configuration_id)
-        return _save_version(ctx, session, config, imported, base_version, author, note)
-    if connection is None:
-        raise NotFound("Choose the Floqer connection the step belongs to.")
-    client = floqer_for(ctx, connection)
-    place, _ = locate_step(client, target.workflow_id, target.sheet_id, target.step_id)
-    if configuration_of_step(session, place) is not None or base_version != 0:
-        return _changed(imported, "someone configured this step since your review")
-    step = Step(connection.id, place.workflow_id, place.sheet_id, place.step_id)
-    facts = field_facts(ctx.metadata, step, imported.upsert)
-    try:
-        config = create_for_step(
-            session,
-            connection,
-            place,
-            imported.upsert.body()["inputs"],
-            author,
-            note=note,
-            field_facts=facts,
-        )
-    except IntegrityError:
-        session.rollback()
-        return _changed(imported, "someone configured this step since your review")
-    _audit(session, author, config, f"version 1 (created), {note}")
-    session.commit()
-    message = "Created this step's configuration as version 1."
-    return Outcome(config.name, message, "success", config)
-
-
-def _save_version(
-    ctx: AppContext,
-    session: SessionDep,
-    config: SavedConfiguration,
-    imported: ImportedConfiguration,
-    base_version: int,
-    author: str,
-    note: str,
-) -> Outcome:
-    facts = field_facts(ctx.metadata, config, imported.upsert)
-    try:
-        saved = save_version(
-            session,
-            config,
-            base_version=base_version,
-            upsert=imported.upsert,
-            author=author,
-            note=note,
-            field_facts=facts,
-        )
-    except VersionConflict as exc:
-        session.rollback()
-        head = exc.head
-        return _changed(
-            imported,
-            f"it was changed since your review (now version {head.version}, by "
-            f"{head.author or 'someone'})",
-            config,
-        )
-    if not saved.created:
-        return Outcome(config.name, "No difference: nothing to save.", "info", config)
-    _audit(session, author, config, f"version {saved.version}, {note}")
-    session.commit()
-    return Outcome(config.name, f"Saved as version {saved.version}.", "success", config)
-
-
-def _changed(
-    imported: ImportedConfiguration, why: str, config: SavedConfiguration | None = None
-) -> Outcome:
-    message = f"Not saved: {why}. Import the file again to review it against what is there now."
-    return Outcome(config.name if config else imported.name, message, "warning", config)
-
-
-def _audit(session: SessionDep, author: str, config: SavedConfiguration, detail: str) -> None:
-    audit.record(session, author, "configuration imported", config.name, detail=detail)

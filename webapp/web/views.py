@@ -21,7 +21,7 @@ from webapp.db import PushRecord, SavedConfiguration, utcnow
 from webapp.floqer.client import FloqerClient
 from webapp.floqer.errors import FloqerError
 from webapp.floqer.models import FieldOption
-from webapp.preflight import EXTERNAL_ID_CONTROL, OBJECT_CONTROL, Problem, Report, check
+from webapp.preflight import CONTROL_NAMES, Problem, Report, check
 from webapp.preflight.drift import SavedFields
 from webapp.services.browse import ReferenceChoice, reference_choices
 from webapp.services.configurations import VersionConflict
@@ -388,13 +388,6 @@ class PreflightView:
     def state(self) -> str:
         """What the push controls show for this check ("errors:warnings")."""
         return f"{self.errors}:{self.warnings}" if self.checked else "unchecked"
-
-
-CONTROL_NAMES = {
-    OBJECT_CONTROL: "Salesforce object",
-    EXTERNAL_ID_CONTROL: "External ID field",
-    **{name: label for name, label, _, _ in TOGGLES},
-}
 
 
 def preflight_view(
