@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres lint bench sandbox browser postgres clean
+.PHONY: run test test-sqlite test-postgres lint bench sandbox browser postgres screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ test-sqlite: $(STAMP) browser
 
 test-postgres: $(STAMP) browser postgres
 	WEBAPP_TEST_DATABASE=postgres $(BIN)/pytest -n 2 --dist loadfile
+
+## The README's pictures (docs/screenshots/), taken from the sandbox in chromium.
+screenshots: $(STAMP) browser
+	$(BIN)/python -m tests.screenshots
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
