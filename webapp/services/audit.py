@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from datetime import timedelta
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from webapp.db import AuditEvent, utcnow
@@ -69,13 +70,77 @@ def failed_sign_in(session: Session, email: str, address: str) -> None:
     )[:2000]
 
 
-def recent(session: Session, limit: int = 200) -> list[AuditEvent]:
-    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
-    return list(session.scalars(query))
+@dataclass(frozen=True)
+class Filters:
+    """What the audit page narrows the log to, read from its address: who, what, on what
+    (words of the target: a configuration's name, a user's e-mail, a connection's label)
+    and a range of UTC days. A value that does not parse is ignored, never an error."""
+
+    actor: str = ""
+    action: str = ""
+    target: str = ""
+    since: date | None = None
+    until: date | None = None
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> Filters:
+        return cls(
+            actor=query.get("actor", "").strip()[:320],
+            action=query.get("action", "").strip()[:60],
+            target=" ".join(query.get("on", "").split())[:200],
+            since=_day(query.get("since", "")),
+            until=_day(query.get("until", "")),
+        )
+
+    @property
+    def narrowing(self) -> bool:
+        return any((self.actor, self.action, self.target, self.since, self.until))
+
+    def apply(self, query: Select[AuditEvent]) -> Select[AuditEvent]:
+        if self.actor:
+            query = query.where(AuditEvent.actor == self.actor)
+        if self.action:
+            query = query.where(AuditEvent.action == self.action)
+        for word in self.target.split():
+            query = query.where(func.lower(AuditEvent.target).contains(word.lower()))
+        if self.since:
+            query = query.where(AuditEvent.at >= datetime.combine(self.since, time(), UTC))
+        if self.until:
+            end = datetime.combine(self.until + timedelta(days=1), time(), UTC)
+            query = query.where(AuditEvent.at < end)
+        return query
 
 
-def as_json_lines(session: Session) -> Iterator[str]:
-    for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        return None
+
+
+def recent(
+    session: Session, filters: Filters | None = None, limit: int = 200
+) -> tuple[list[AuditEvent], int]:
+    """The newest `limit` events the filters keep, and how many they keep in all."""
+    filters = filters or Filters()
+    matching = filters.apply(select(AuditEvent))
+    total = session.scalar(select(func.count()).select_from(matching.subquery())) or 0
+    newest = matching.order_by(AuditEvent.id.desc()).limit(limit)
+    return list(session.scalars(newest)), total
+
+
+def choices(session: Session, limit: int = 500) -> tuple[list[str], list[str]]:
+    """The actors and the actions the log holds (for the filters' lists), A to Z."""
+    lists = []
+    for column in (AuditEvent.actor, AuditEvent.action):
+        query = select(column).distinct().order_by(column).limit(limit)
+        lists.append(list(session.scalars(query)))
+    return lists[0], lists[1]
+
+
+def as_json_lines(session: Session, filters: Filters | None = None) -> Iterator[str]:
+    query = (filters or Filters()).apply(select(AuditEvent)).order_by(AuditEvent.id)
+    for event in session.scalars(query):
         yield (
             json.dumps(
                 {

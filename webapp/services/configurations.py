@@ -77,6 +77,16 @@ def get_configuration(session: Session, configuration_id: int) -> SavedConfigura
     return config
 
 
+def configuration_names(session: Session) -> dict[str, int]:
+    """{name: id} of the names that name one configuration now (for the audit log's links:
+    its events name configurations by the name they had)."""
+    rows = session.execute(select(SavedConfiguration.name, SavedConfiguration.id))
+    seen: dict[str, int | None] = {}
+    for name, config_id in rows:
+        seen[name] = None if name in seen else config_id
+    return {name: config_id for name, config_id in seen.items() if config_id is not None}
+
+
 def configuration_of_step(session: Session, place: StepPlace) -> SavedConfiguration | None:
     return session.scalar(
         select(SavedConfiguration).where(

@@ -17,6 +17,7 @@ from webapp.services.accounts import (
     set_sso_default_role,
     sso_default_role,
 )
+from webapp.services.configurations import configuration_names
 from webapp.web.auth import Admin
 from webapp.web.deps import CtxDep, FormDep, SessionDep, form_value, redirect, render
 
@@ -117,12 +118,26 @@ def change_sso_role(
 
 @router.get("/audit")
 def audit_page(request: Request, session: SessionDep, caller: Admin) -> Response:
-    return render(request, "audit.html", {"events": audit.recent(session)})
+    filters = audit.Filters.from_query(request.query_params)
+    events, matching = audit.recent(session, filters)
+    actors, actions = audit.choices(session)
+    context = {
+        "events": events,
+        "matching": matching,
+        "filters": filters,
+        "actors": [(a, a) for a in actors],
+        "actions": [(a, a) for a in actions],
+        "users": dict(session.execute(select(User.email, User.id)).all()),
+        "configurations": configuration_names(session),
+    }
+    return render(request, "audit.html", context)
 
 
 @router.get("/audit.jsonl")
-def audit_download(session: SessionDep, caller: Admin) -> Response:
-    lines = list(audit.as_json_lines(session))
+def audit_download(request: Request, session: SessionDep, caller: Admin) -> Response:
+    """Every event the page's filters keep (all of them, unfiltered), oldest first."""
+    filters = audit.Filters.from_query(request.query_params)
+    lines = list(audit.as_json_lines(session, filters))
     return StreamingResponse(
         iter(lines),
         media_type="application/x-ndjson",
