@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 from starlette.middleware.gzip import GZipMiddleware
 
-from webapp import embedded
+from webapp import api, embedded
 from webapp.context import AppContext, Health
 from webapp.db import make_engine, unreachable
 from webapp.floqer.client import build_http_client
@@ -34,6 +34,7 @@ from webapp.services.connections import ensure_sandbox_connection
 from webapp.settings import Settings
 from webapp.transactions import track_writes
 from webapp.web import (
+    account,
     admin,
     browse,
     configurations,
@@ -82,13 +83,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         versions,
         transfer,
         admin,
+        account,
     ):
         # The routes as their module built them at import, not app.include_router(): FastAPI
         # would derive every route of an included router again for each app, on its first
         # request (~0.1 s of CPU; the test suite starts hundreds of apps). Same routes, same
         # order, and none of include_router's options (prefix, tags, dependencies) is used.
         app.router.routes.extend(module.router.routes)
+    app.router.routes.extend(api.served_routes())  # the JSON API under /api/v1, and its docs
     errors.install(app)
+    api.install(app)  # under /api/v1, every error is the API's JSON envelope
     # Added innermost first: CatchUnexpected sits right around the routes, FrontDoor refuses
     # foreign hosts and oversized bodies before anything else runs, and every answer,
     # refusals included, leaves with the security headers.
