@@ -17,7 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from webapp.api.errors import ApiError
 from webapp.services.accounts import rank
-from webapp.services.api_tokens import TokenRefused, authenticate
+from webapp.services.api_tokens import TokenRefused, authenticate, record_use
 from webapp.web.auth import SignedInUser
 from webapp.web.deps import SessionDep
 
@@ -66,10 +66,12 @@ class RequireApiRole:
                 "your Account page. A browser's session does not sign in to the API.",
             )
         try:
-            found = authenticate(session, credentials.credentials, request.method, request.url.path)
+            found = authenticate(session, credentials.credentials)
         except TokenRefused as exc:
             raise ApiError(401, str(exc)) from None
-        if rank(found.role) < rank(self.role):
+        allowed = rank(found.role) >= rank(self.role)
+        record_use(session, found, request.method, request.url.path, "ok" if allowed else "refused")
+        if not allowed:
             raise ApiError(
                 403,
                 f"This token acts as {found.role}; this needs {self.role}. Create a token with "

@@ -62,6 +62,7 @@ class TokenCaller:
     email: str
     role: str  # the token's role capped by the user's role of the moment
     user_role: str
+    last_used_at: datetime | None
 
 
 def digest(secret: str) -> str:
@@ -206,11 +207,9 @@ class TokenRefused(Exception):
     """The presented token cannot be used; the message says why, for the script's author."""
 
 
-def authenticate(
-    session: Session, secret: str, method: str, path: str, now: datetime | None = None
-) -> TokenCaller:
+def authenticate(session: Session, secret: str, now: datetime | None = None) -> TokenCaller:
     """Who the token `secret` acts for; TokenRefused when it is malformed, unknown, revoked
-    or expired. Records its use (last_used_at and an audit event) at most once a minute."""
+    or expired. Reads only: record_use() notes what it was used for."""
     if not TOKEN_PATTERN.match(secret):
         raise TokenRefused(
             "That is not an API token: one starts with wat_ and has 47 characters in all."
@@ -227,14 +226,31 @@ def authenticate(
         raise TokenRefused("This API token was revoked. Create a new one on your Account page.")
     if expires_at is not None and expires_at <= now:
         raise TokenRefused("This API token has expired. Create a new one on your Account page.")
-    if last_used_at is None or now - last_used_at >= USE_RECORDED_EVERY:
-        session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
-        audit.record(
-            session,
-            email,
-            "api token used",
-            f"token {token_id} “{name}” of {email}",
-            detail=f"{method} {path}"[:200],
-        )
-        session.commit()
-    return TokenCaller(token_id, name, user_id, email, effective_role(token_role, role), role)
+    return TokenCaller(
+        token_id, name, user_id, email, effective_role(token_role, role), role, last_used_at
+    )
+
+
+def record_use(
+    session: Session,
+    caller: TokenCaller,
+    method: str,
+    path: str,
+    outcome: str = "ok",
+    now: datetime | None = None,
+) -> None:
+    """Note the token's use (last_used_at, and an "api token used" audit event whose
+    outcome says whether the role allowed it) at most once a minute per token."""
+    now = now or utcnow()
+    if caller.last_used_at is not None and now - caller.last_used_at < USE_RECORDED_EVERY:
+        return
+    session.execute(update(ApiToken).where(ApiToken.id == caller.token_id).values(last_used_at=now))
+    audit.record(
+        session,
+        caller.email,
+        "api token used",
+        f"token {caller.token_id} “{caller.token_name}” of {caller.email}",
+        outcome,
+        detail=f"{method} {path}"[:200],
+    )
+    session.commit()
