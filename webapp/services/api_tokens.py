@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, and_, delete, func, not_, or_, select, upd
 from sqlalchemy.orm import Session, joinedload
 
 from webapp.db import ApiToken, User, utcnow
+from webapp.redaction import redact
 from webapp.services import NotFound, audit, valid_id
 from webapp.services.accounts import ROLES, rank
 
@@ -114,6 +115,8 @@ def create_token(
         raise TokenProblem(
             f"Give the token a name of 1 to {MAX_NAME} characters, such as what will use it."
         )
+    if redact(name) != name:
+        raise TokenProblem("A name must not hold a token or a key: name what will use it.")
     if role not in ROLES:
         raise TokenProblem(f"The role must be one of {', '.join(ROLES)}.")
     if rank(role) > rank(user.role):

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from webapp.db import User, utcnow
+from webapp.redaction import redact
 from webapp.services import NotFound
 from webapp.services.api_tokens import (
     EXPIRY_CHOICES,
@@ -81,7 +82,14 @@ def add_token(request: Request, session: SessionDep, form: FormDep, caller: View
         new = create_token(session, user, name, role, expiry, caller.user.email)
     except TokenProblem as exc:
         return _account_page(
-            request, session, caller, 422, problem=str(exc), name=name, role=role, expiry=expiry
+            request,
+            session,
+            caller,
+            422,
+            problem=str(exc),
+            name=redact(name),  # a token pasted by mistake is not shown again
+            role=role,
+            expiry=expiry,
         )
     session.commit()
     # Shown on this answer only (no redirect: the secret is not kept anywhere to show again).
