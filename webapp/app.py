@@ -15,11 +15,13 @@ from jinja2.bccache import Bucket
 from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.middleware.gzip import GZipMiddleware
 
+from webapp import api
 from webapp.redaction import install_redaction
 from webapp.resources import resource_dir
 from webapp.runtime import running
 from webapp.settings import Settings
 from webapp.web import (
+    account,
     admin,
     browse,
     configurations,
@@ -64,13 +66,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         versions,
         transfer,
         admin,
+        account,
     ):
         # The routes as their module built them at import, not app.include_router(): FastAPI
         # would derive every route of an included router again for each app, on its first
         # request (~0.1 s of CPU; the test suite starts hundreds of apps). Same routes, same
         # order, and none of include_router's options (prefix, tags, dependencies) is used.
         app.router.routes.extend(module.router.routes)
+    app.router.routes.extend(api.served_routes())  # the JSON API under /api/v1, and its docs
     errors.install(app)
+    api.install(app)  # under /api/v1, every error is the API's JSON envelope
     # Added innermost first: CatchUnexpected sits right around the routes, FrontDoor refuses
     # foreign hosts and oversized bodies before anything else runs, and every answer,
     # refusals included, leaves with the security headers.

@@ -282,6 +282,29 @@ class UserSession(Base):
     user: Mapped[User] = relationship()
 
 
+class ApiToken(Base):
+    """A personal API token: its user, the role it acts with (at most the user's, read again
+    on every use), and only the SHA-256 of its secret (webapp.services.api_tokens)."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Deleting a user deletes their tokens (the database cascades): they stop working at once.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The first characters of the token ("wat_" and 8 more), shown so a person can tell
+    # their tokens apart; 48 of the secret's 256 bits, the other 208 are never shown.
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+    user: Mapped[User] = relationship()
+
+
 class LoginFailure(Base):
     """Failed sign-ins per account and per address, for throttling."""
 

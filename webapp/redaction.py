@@ -1,4 +1,5 @@
-"""Keep Floqer keys out of every log line, whoever logs it (the app, uvicorn, a traceback)."""
+"""Keep Floqer keys and the app's API tokens out of every log line, whoever logs it (the app,
+uvicorn, a traceback)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,16 @@ import logging
 import re
 from typing import Any
 
-KEY_PATTERN = re.compile(r"floq_[A-Za-z0-9_\-]+")
+# A Floqer key (floq_…), or one of the app's personal API tokens (wat_…, not inside a word).
+KEY_PATTERN = re.compile(r"floq_[A-Za-z0-9_\-]+|(?<![A-Za-z0-9])wat_[A-Za-z0-9_\-]+")
 
 
 def redact(text: str) -> str:
-    return KEY_PATTERN.sub("floq_…", text)
+    return KEY_PATTERN.sub(_masked, text)
+
+
+def _masked(match: re.Match[str]) -> str:
+    return "wat_…" if match.group().startswith("wat_") else "floq_…"
 
 
 def _redacted(value: Any) -> Any:

@@ -310,7 +310,9 @@ def test_a_viewer_reads_everything_read_only_without_admin_links_and_the_server_
     page.goto(page_url)
     expect(who(page)).to_contain_text(VIEWER)
     expect(who(page).get_by_text("viewer", exact=True)).to_be_visible()
-    expect(main_nav(page).get_by_role("link")).to_have_text(["Configurations", "Connections"])
+    expect(main_nav(page).get_by_role("link")).to_have_text(
+        ["Configurations", "Connections", "Account"]
+    )
     read_only = page.get_by_role("status").filter(has_text="You can read this configuration")
     expect(read_only).to_have_text(
         "You can read this configuration; an editor or admin can change, push and pull it."

@@ -27,8 +27,11 @@ from tests.conftest import (
     RunningApp,
 )
 from tests.support import TLS
+from webapp.api.auth import required_api_role
+from webapp.api.errors import API_PREFIX
 from webapp.app import create_app
 from webapp.db import make_engine
+from webapp.services.api_tokens import digest
 from webapp.settings import Settings
 from webapp.web.auth import required_role
 
@@ -42,6 +45,7 @@ PUBLIC = frozenset(
         ("POST", "/setup"),
         ("GET", "/healthz"),
         ("GET", "/static/{path}"),
+        ("GET", "/api/v1/openapi.json"),  # the API's description, for tools without a token
     }
 )
 FOREIGN_ORIGIN = "https://evil.example"
@@ -74,6 +78,11 @@ class DeclaredRoute:
     @property
     def unsafe(self) -> bool:
         return self.method in UNSAFE
+
+    @property
+    def api(self) -> bool:
+        """A route of the JSON API (token auth, JSON errors: tests/security/test_api_walk.py)."""
+        return self.path == API_PREFIX or self.path.startswith(API_PREFIX + "/")
 
     @property
     def fragment(self) -> bool:
@@ -109,7 +118,8 @@ def declared_routes(app: FastAPI | None = None) -> list[DeclaredRoute]:
         if isinstance(route, APIRoute):
             path = context.path_format or route.path_format
             methods_of = route.methods or set()
-            found += [DeclaredRoute(m, path, required_role(route), "api") for m in methods_of]
+            role = required_role(route) or required_api_role(route)
+            found += [DeclaredRoute(m, path, role, "api") for m in methods_of]
         elif isinstance(route, Mount) and route.path == "/static":
             found.append(DeclaredRoute("GET", "/static/{path}", None, "static"))
         else:
@@ -119,12 +129,20 @@ def declared_routes(app: FastAPI | None = None) -> list[DeclaredRoute]:
     return sorted(found, key=lambda r: (r.path, r.method))
 
 
-ROUTES = declared_routes()
+ALL_ROUTES = declared_routes()
+# The pages, fragments and forms (session, CSRF): the JSON API has a walk of its own.
+ROUTES = [route for route in ALL_ROUTES if not route.api]
+API_ROUTES = [route for route in ALL_ROUTES if route.api]
 
 
-def routes_where(**wanted: Any) -> list[Any]:
-    """pytest params of the routes whose properties have the wanted values, named by route."""
-    chosen = [r for r in ROUTES if all(getattr(r, k) == v for k, v in wanted.items())]
+def routes_where(routes: list[DeclaredRoute] | None = None, **wanted: Any) -> list[Any]:
+    """pytest params of the routes (the pages' unless told) whose properties have the wanted
+    values, named by route."""
+    chosen = [
+        r
+        for r in (ROUTES if routes is None else routes)
+        if all(getattr(r, k) == v for k, v in wanted.items())
+    ]
     return [pytest.param(r, id=r.id) for r in chosen]
 
 
@@ -152,6 +170,7 @@ class World:
 
     app: RunningApp
     params: dict[str, str]
+    tokens: dict[str, str]  # member email -> a personal API token of theirs, of their role
 
     def client(
         self, member: Member | None = None, headers: Mapping[str, str] | None = None
@@ -190,6 +209,10 @@ def build_world(app: RunningApp) -> World:
     with app.signed_in() as admin:
         connection_id = add_connection(admin)
         configuration_id = start_configuration(admin, connection_id)
+    tokens = {
+        member.email: create_api_token(app, member, f"{member.role} token", member.role)
+        for member in (ADMIN, VIEWER, EDITOR, TARGET)
+    }
     config = one_row(
         app,
         "SELECT workflow_id, sheet_id, step_id FROM configurations WHERE id = :id",
@@ -204,8 +227,30 @@ def build_world(app: RunningApp) -> World:
         "user_id": str(user_id(app, TARGET.email)),
         "version": "1",
         "path": "app.css",
+        "token_id": str(token_id(app, tokens[TARGET.email])),
     }
-    return World(app, params)
+    return World(app, params, tokens)
+
+
+def create_api_token(
+    app: RunningApp, member: Member, name: str, role: str, expiry: str = "never"
+) -> str:
+    """A personal API token of `member`, made on the Account page as they would; its secret."""
+    fields = {"name": name, "role": role, "expiry": expiry}
+    with app.signed_in(member.token, member.csrf) as client:
+        page = client.post("/account/tokens", data=fields)
+    assert page.status_code == 200, page_text(page)
+    field = BeautifulSoup(page.text, "html.parser").find("input", attrs={"id": "new-token"})
+    assert isinstance(field, Tag), page_text(page)
+    return str(field["value"])
+
+
+def token_id(app: RunningApp, secret: str) -> int:
+    """The id of the token whose secret this is (found by its digest, as the app does)."""
+    row = one_row(
+        app, "SELECT id FROM api_tokens WHERE secret_hash = :digest", digest=digest(secret)
+    )
+    return int(row["id"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -235,6 +280,7 @@ Snapshot = dict[str, set[Row]]
 # step hold (a cache of Floqer, webapp.services.floqer_state; never the configuration).
 IGNORED_COLUMNS = {
     "sessions": {"last_seen_at"},
+    "api_tokens": {"last_used_at"},  # as sessions' last_seen_at: touched by any use
     "configurations": {
         "floqer_seen_at",
         "floqer_seen_version",

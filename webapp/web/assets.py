@@ -7,6 +7,7 @@ served (revalidated on every use), for anything that links to it directly.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from pathlib import Path
@@ -21,6 +22,13 @@ MAX_FILES = 200  # the app ships about a dozen; a stray directory cannot make th
 _SUFFIX = re.compile(r"(\.[A-Za-z0-9]+)$")
 
 
+@functools.lru_cache(maxsize=MAX_FILES)
+def _digest(path: str, mtime_ns: int, size: int) -> str:
+    """A file's content hash, kept for the process while the file is unchanged: the test
+    suite starts hundreds of apps, and Swagger UI's bundle alone is 1.7 MB to hash."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
 class HashedStatic(StaticFiles):
     def __init__(self, directory: Path) -> None:
         super().__init__(directory=directory)
@@ -28,7 +36,8 @@ class HashedStatic(StaticFiles):
         files = sorted(p for p in directory.rglob("*") if p.is_file())[:MAX_FILES]
         for path in files:
             name = path.relative_to(directory).as_posix()
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+            stat = path.stat()
+            digest = _digest(str(path), stat.st_mtime_ns, stat.st_size)
             self.hashed[name] = _SUFFIX.sub(rf".{digest}\1", name, count=1)
         self.real = {hashed: name for name, hashed in self.hashed.items()}
 

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
+from webapp.api.errors import error_json, is_api_path
 from webapp.floqer.errors import FloqerBusy, FloqerError, FloqerNotFound, FloqerTimeout
 from webapp.secrets_box import KeyBoxError
 from webapp.services import NotFound
@@ -28,6 +29,8 @@ HTTP_MESSAGES = {
 
 
 def error_response(request: Request, status: int, title: str, message: str) -> Response:
+    if is_api_path(request.url.path):  # the JSON API: its envelope, never a page
+        return error_json(status, message)
     # Fragments have their own URLs (…/fragments/…): answer them with the error block alone.
     block = "error" if "/fragments/" in request.url.path else None
     context = {"title": title, "message": message, "status": status}

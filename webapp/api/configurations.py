@@ -1,0 +1,102 @@
+"""Reading configurations, connections and who the token is: the first endpoints."""
+
+from __future__ import annotations
+
+from webapp.api.auth import ApiViewer
+from webapp.api.models import (
+    ConfigurationList,
+    ConfigurationOut,
+    ConfigurationSummary,
+    ConnectionList,
+    ConnectionOut,
+    Me,
+    PushState,
+    StepOut,
+    TokenRef,
+)
+from webapp.api.routing import api_router
+from webapp.db import SavedConfiguration, utcnow
+from webapp.services.configurations import get_configuration, list_configurations
+from webapp.services.connections import list_connections
+from webapp.services.floqer_state import pushed_versions, state_of
+from webapp.services.transfer import STEP_KEYS, export_document
+from webapp.upsert_form import UpsertConfig
+from webapp.web.deps import CtxDep, SessionDep
+
+router = api_router("configurations")
+
+
+@router.get("/me", response_model=Me, tags=["account"])
+def me(caller: ApiViewer) -> Me:
+    """The token's user, the role the token acts with, and the token's name."""
+    return Me.model_validate(
+        {
+            "email": caller.user.email,
+            "role": caller.user.role,
+            "user_role": caller.user_role,
+            "token": TokenRef(id=caller.token_id, name=caller.token_name),
+        }
+    )
+
+
+@router.get("/connections", response_model=ConnectionList)
+def connections(ctx: CtxDep, session: SessionDep, caller: ApiViewer) -> ConnectionList:
+    """The Floqer connections configurations may use: labels and ids, never a key."""
+    found = list_connections(session, sandbox_mode=ctx.sandbox_mode)
+    return ConnectionList(
+        connections=[
+            ConnectionOut(
+                id=c.id,
+                label=c.label,
+                floqer_user_email=c.floqer_user_email,
+                is_sandbox=c.is_sandbox,
+                created_at=c.created_at,
+            )
+            for c in found
+        ]
+    )
+
+
+@router.get("/configurations", response_model=ConfigurationList)
+def configurations(session: SessionDep, caller: ApiViewer) -> ConfigurationList:
+    """Every saved configuration, most recently changed first, with its push state as the
+    app last saw it (no call to Floqer)."""
+    configs = list_configurations(session)
+    pushed = pushed_versions(session, [c.id for c in configs])
+    return ConfigurationList(configurations=[_summary(c, pushed[c.id]) for c in configs])
+
+
+@router.get("/configurations/{configuration_id}", response_model=ConfigurationOut)
+def configuration(
+    session: SessionDep, configuration_id: int, caller: ApiViewer
+) -> ConfigurationOut:
+    """One configuration, with the body a push sends (as the export holds it)."""
+    config = get_configuration(session, configuration_id)
+    pushed = pushed_versions(session, [config.id])
+    exported = export_document([config], caller.actor, utcnow())["configurations"][0]
+    summary = _summary(config, pushed[config.id])
+    return ConfigurationOut(**summary.model_dump(), body=exported["body"])
+
+
+def _summary(config: SavedConfiguration, pushed: set[int]) -> ConfigurationSummary:
+    state = state_of(config, pushed)
+    return ConfigurationSummary.model_validate(
+        {
+            "id": config.id,
+            "name": config.name,
+            "connection_id": config.connection_id,
+            "step": StepOut.model_validate({key: getattr(config, key) for key in STEP_KEYS}),
+            "salesforce_object": UpsertConfig.from_inputs(config.inputs).salesforce_object,
+            "version": config.version,
+            "updated_at": config.updated_at,
+            "push": PushState.model_validate(
+                {
+                    "last_pushed_at": config.last_pushed_at,
+                    "last_push_status": config.last_push_status,
+                    "in_floqer": state.kind,
+                    "floqer_version": state.version,
+                    "floqer_seen_at": state.seen_at,
+                }
+            ),
+        }
+    )
