@@ -14,6 +14,10 @@ from tests.security.helpers import ROUTES, World, build_world
 pytestmark = pytest.mark.browser
 
 WIDTHS = (390, 1366)
+# Pages whose markup is not ours, checked for overflow only. Swagger UI (vendored, issue 11)
+# nests a main landmark in the page's, skips heading levels and greys its version stamp
+# below contrast: its own markup, which the app cannot change without forking it.
+AXE_EXEMPT = {"/api/docs"}
 NOT_PAGES = ("/healthz", "/fragments/empty", "/audit.jsonl", "/export")
 
 
@@ -70,7 +74,8 @@ def test_every_page_fits_the_window_and_passes_axe(
                 )
                 if wide > window:
                     problems.append(f"{url}: {wide} px wide in a {window} px window")
-                problems += [f"{url}: {v}" for v in violations(tab)]
+                if url not in AXE_EXEMPT:
+                    problems += [f"{url}: {v}" for v in violations(tab)]
                 if url in ("/", "/users", "/audit"):
                     snapshot(tab, f"{url.strip('/') or 'home'}-{width}px")
             assert problems == [], "\n".join(problems)
