@@ -41,6 +41,7 @@ PUBLIC = frozenset(
     {
         ("GET", "/login"),
         ("POST", "/login"),
+        ("POST", "/login/new-password"),  # after an admin's reset: no session yet, a ticket
         ("GET", "/setup"),
         ("POST", "/setup"),
         ("GET", "/healthz"),

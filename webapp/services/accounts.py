@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import re
 import secrets
 from dataclasses import dataclass
@@ -254,6 +255,78 @@ def find_session(session: Session, token: str, now: datetime | None = None) -> L
 
 def end_session(session: Session, token: str) -> None:
     session.execute(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
+
+
+def new_password(password: str, again: str) -> str:
+    """The Argon2 hash of a new password typed twice; AccountProblem says what is wrong."""
+    if password != again:
+        raise AccountProblem("The two new passwords differ.")
+    check_password(password)
+    return _hasher().hash(password)
+
+
+def change_password(
+    session: Session, user: User, current: str, password: str, again: str, keep: str | None
+) -> int:
+    """Your own password: the current one proves it is you. Every session of yours but the
+    one whose token is `keep` ends (a thief's included); how many ended comes back."""
+    if user.password_hash is None:
+        raise AccountProblem("You sign in with single sign-on: there is no password here.")
+    if not _password_matches(user, current):
+        raise AccountProblem("The current password is not right.")
+    user.password_hash = new_password(password, again)
+    user.password_reset_required = False
+    return _end_sessions(session, user, keep)
+
+
+def require_new_password(session: Session, user: User) -> None:
+    """An admin's reset: every session of the user ends, and their next sign-in asks for a
+    new password (their current one still proves who they are)."""
+    if user.password_hash is None:
+        raise AccountProblem(f"{user.email} signs in with single sign-on: no password here.")
+    user.password_reset_required = True
+    _end_sessions(session, user, None)
+
+
+def _end_sessions(session: Session, user: User, keep: str | None) -> int:
+    query = delete(UserSession).where(UserSession.user_id == user.id)
+    if keep:
+        query = query.where(UserSession.token_hash != _token_hash(keep))
+    ended: int = session.execute(query).rowcount  # type: ignore[attr-defined]
+    return ended
+
+
+RESET_TICKET_SECONDS = 15 * 60
+
+
+def reset_ticket(secret: str, user: User, now: datetime | None = None) -> str:
+    """Proof, for the new-password form that follows a sign-in an admin's reset stopped,
+    that this user signed in with the password they have now (good for 15 minutes, and
+    for nothing once the password changed)."""
+    expires = int((now or utcnow()).timestamp()) + RESET_TICKET_SECONDS
+    return f"{user.id}.{expires}.{_ticket_mac(secret, user, expires)}"
+
+
+def ticket_user(session: Session, secret: str, ticket: str, now: datetime | None = None) -> User:
+    """The user a reset ticket names, if it is genuine, current and unexpired."""
+    problem = AccountProblem("This form has expired. Sign in again to choose a new password.")
+    parts = ticket.split(".")
+    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
+        raise problem
+    user = session.get(User, int(parts[0])) if len(parts[0]) < 12 else None
+    expires = int(parts[1]) if len(parts[1]) < 12 else 0
+    if user is None or not user.password_reset_required or user.password_hash is None:
+        raise problem
+    if expires < (now or utcnow()).timestamp():
+        raise problem
+    if not hmac.compare_digest(parts[2], _ticket_mac(secret, user, expires)):
+        raise problem
+    return user
+
+
+def _ticket_mac(secret: str, user: User, expires: int) -> str:
+    message = f"password-reset:{user.id}:{expires}:{user.password_hash}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def set_role(user: User, role: str) -> None:

@@ -7,7 +7,8 @@ from starlette.responses import Response
 
 from webapp.db import User, utcnow
 from webapp.redaction import redact
-from webapp.services import NotFound
+from webapp.services import NotFound, audit
+from webapp.services.accounts import AccountProblem, change_password
 from webapp.services.api_tokens import (
     EXPIRY_CHOICES,
     MAX_LIVE_PER_USER,
@@ -36,6 +37,11 @@ EXPIRY_LABELS = [
 assert [value for value, _ in EXPIRY_LABELS] == list(EXPIRY_CHOICES)
 
 
+def _has_password(session: SessionDep, user_id: int) -> bool:
+    user = session.get(User, user_id)
+    return user is not None and user.password_hash is not None
+
+
 def _account_page(
     request: Request,
     session: SessionDep,
@@ -58,6 +64,9 @@ def _account_page(
         "name": "",
         "role": caller.user.role,
         "expiry": "90",
+        "password_problem": None,
+        "has_password": _has_password(session, caller.user.id),
+        "ended": request.query_params.get("ended", ""),
         **extra,
     }
     return render(request, "account.html", context, status=status)
@@ -66,6 +75,31 @@ def _account_page(
 @router.get("/account")
 def account_page(request: Request, session: SessionDep, caller: Viewer) -> Response:
     return _account_page(request, session, caller, notice=request.query_params.get("notice"))
+
+
+@router.post("/account/password")
+def change_own_password(
+    request: Request, session: SessionDep, form: FormDep, caller: Viewer
+) -> Response:
+    """Your own password, the current one required; your other sessions end."""
+    user = session.get(User, caller.user.id)
+    if user is None:  # deleted while this request ran
+        raise NotFound("Your account no longer exists.")
+    try:
+        ended = change_password(
+            session,
+            user,
+            form_value(form, "current_password"),
+            form_value(form, "password"),
+            form_value(form, "password_again"),
+            keep=caller.session_token,
+        )
+    except AccountProblem as exc:
+        return _account_page(request, session, caller, 422, password_problem=str(exc))
+    detail = f"{ended} other session(s) ended" if ended else "no other session"
+    audit.record(session, user.email, "password changed", user.email, detail=detail)
+    session.commit()
+    return redirect(f"/account?notice=password&ended={ended}")
 
 
 @router.post("/account/tokens")

@@ -13,6 +13,7 @@ from webapp.services.accounts import (
     AccountProblem,
     admin_count,
     create_user,
+    require_new_password,
     set_role,
     set_sso_default_role,
     sso_default_role,
@@ -100,6 +101,21 @@ def delete_user(
     audit.record(session, caller.user.email, "user deleted", user.email)
     session.commit()
     return redirect("/users?notice=deleted")
+
+
+@router.post("/users/{user_id}/require-new-password")
+def require_reset(
+    request: Request, ctx: CtxDep, session: SessionDep, user_id: int, caller: Admin
+) -> Response:
+    """The user is signed out everywhere; their next sign-in asks for a new password."""
+    user = _user(session, user_id)
+    try:
+        require_new_password(session, user)
+    except AccountProblem as exc:
+        return _users_page(request, ctx, session, 422, problem=str(exc))
+    audit.record(session, caller.user.email, "password reset required", user.email)
+    session.commit()
+    return redirect("/users?notice=reset")
 
 
 @router.post("/users/sso-role")

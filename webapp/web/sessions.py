@@ -18,11 +18,14 @@ from webapp.services.accounts import (
     end_session,
     finish_sign_in,
     has_users,
+    new_password,
+    reset_ticket,
     start_session,
+    ticket_user,
 )
 from webapp.web.auth import CSRF_FIELD, Forbidden, Viewer, check_origin, cookie_name, cookie_options
 from webapp.web.csrf_mask import mask, unmask
-from webapp.web.deps import FormDep, SessionDep, form_value, redirect, render
+from webapp.web.deps import FormDep, SessionDep, app_context, form_value, redirect, render
 
 router = APIRouter()
 
@@ -80,10 +83,40 @@ def login(request: Request, session: SessionDep, form: FormDep) -> Response:
         return _form_page(
             request, "login.html", 401, problem=exc.message, email=email, next=next_url
         )
+    if user.password_reset_required:  # an admin's reset: a new password before anything else
+        audit.record(session, user.email, "login", address, detail="new password required")
+        session.commit()
+        ticket = reset_ticket(app_context(request).settings.secret_key, user)
+        return _form_page(request, "new_password.html", ticket=ticket, email=user.email)
     new = start_session(session, user)
     audit.record(session, user.email, "login", address)
     session.commit()
     return _signed_in(request, new.token, next_url)
+
+
+@router.post("/login/new-password")
+def choose_new_password(request: Request, session: SessionDep, form: FormDep) -> Response:
+    """The new password an admin's reset asks for, right after the sign-in it stopped."""
+    _check_pre_session(request, form)
+    ticket = form_value(form, "ticket")
+    secret = app_context(request).settings.secret_key
+    try:
+        user = ticket_user(session, secret, ticket)
+    except AccountProblem as exc:
+        return _form_page(request, "login.html", 401, problem=str(exc), next="/")
+    try:
+        user.password_hash = new_password(
+            form_value(form, "password"), form_value(form, "password_again")
+        )
+    except AccountProblem as exc:
+        context = {"ticket": ticket, "email": user.email, "problem": str(exc)}
+        return _form_page(request, "new_password.html", 422, **context)
+    user.password_reset_required = False
+    user.last_login_at = utcnow()
+    new = start_session(session, user)
+    audit.record(session, user.email, "password changed", user.email, detail="after a reset")
+    session.commit()
+    return _signed_in(request, new.token, "/account?notice=password")
 
 
 @router.get("/setup")
