@@ -21,7 +21,8 @@ from tests.app.flows import (
     text_of,
     workflow_url,
 )
-from tests.conftest import ADMIN_EMAIL, RunningApp
+from tests.conftest import ADMIN_EMAIL, AppFactory, RunningApp, SandboxFactory
+from tests.floqer_double import FloqerDouble
 from tests.security.helpers import all_rows, one_row
 from tests.support import stored_json
 
@@ -274,3 +275,43 @@ def test_ticking_nothing_says_so_and_saves_nothing(app: RunningApp, web: httpx.C
     assert answer.status_code == 422
     assert "Tick at least one step" in text_of(answer)
     assert [v["version"] for v in versions(app, contacts)] == [1, 2]
+
+
+def more_workflows(method: str, path: str, answer: Any) -> Any:
+    """The sandbox's workflow list with 20 more workflows after its own (Floqer has none of
+    them: opening one answers 404, as a workflow deleted meanwhile does)."""
+    if method == "GET" and path.rstrip("/") == "/api/v1/workflows":
+        extra = [{"workflow_id": f"wf-extra-{n}", "name": f"Extra {n}"} for n in range(20)]
+        return {**answer, "data": answer["data"] + extra}
+    return answer
+
+
+def test_an_org_with_more_workflows_than_are_read_is_told_so(
+    start_app: AppFactory, start_sandbox: SandboxFactory, doubles: list[FloqerDouble]
+) -> None:
+    floqer = FloqerDouble(start_sandbox(), lambda m, p: "reshape", reshape=more_workflows)
+    doubles.append(floqer.start())
+    app = start_app(floqer_base_url=floqer.url)
+    with app.signed_in() as web:
+        source, _ = setup(web)
+        page = web.get(page_url(source))
+    assert "more workflows than the first 10 read here" in text_of(page)
+    assert len(choices(soup(page))) == 2  # the steps of the workflows read are listed
+    opened = {
+        p for m, p, _ in floqer.seen if m == "GET" and p.startswith("/api/v1/workflows/wf-extra-")
+    }
+    assert len(opened) == 7  # 10 read: the sandbox's 3 and 7 of the others, no more
+
+
+def test_a_step_that_is_gone_is_named_and_the_others_still_applied(
+    app: RunningApp, web: httpx.Client
+) -> None:
+    source, contacts = setup(web)
+    data = apply(web, source, MAIN, WEBINAR)
+    data["step"] = ["step:wf-gone/sheet-gone/step-gone", *data["step"]]
+    said = results(web.post(page_url(source), data=data))
+    assert said[0].startswith("Failed Step step-gone on sheet sheet-gone of workflow wf-gone")
+    assert "Not applied: Floqer has no" in said[0]
+    assert "Saved as version 3." in said[1]
+    assert "Saved as version 1." in said[2]
+    assert [v["version"] for v in versions(app, contacts)] == [1, 2, 3]

@@ -182,8 +182,18 @@ def apply_mapping(
         except (NotFound, FloqerError, KeyBoxError) as exc:
             session.rollback()
             said = exc.user_message if isinstance(exc, FloqerError) else _said(exc)
-            results.append(StepResult(key, "error", f"Not applied: {said}"))
+            results.append(StepResult(_named(key), "error", f"Not applied: {said}"))
     return results
+
+
+def _named(key: str) -> str:
+    """A step that could not be read, named by what the form posted."""
+    target = parse_target(key)
+    if target is None or target.kind not in ("config", "step"):
+        return "A step this page did not offer"
+    if target.kind == "config":
+        return f"Configuration {target.configuration_id}"
+    return f"Step {target.step_id} on sheet {target.sheet_id} of workflow {target.workflow_id}"
 
 
 def _said(exc: Exception) -> str:
