@@ -24,6 +24,7 @@ from webapp.web import (
     account,
     admin,
     browse,
+    bulk_apply,
     configurations,
     connections,
     errors,
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         test_runs,
         versions,
         transfer,
+        bulk_apply,
         admin,
         account,
     ):
