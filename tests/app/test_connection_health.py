@@ -255,3 +255,16 @@ def test_adding_a_connection_says_so_on_the_page_it_leads_to(web: httpx.Client) 
         "Pick a workflow to find its step."
     )
     assert soup(web.get(answer.headers["location"].split("?")[0])).find(class_="notice") is None
+
+
+def test_a_deleted_connections_remembered_step_is_not_used_for_the_next_one(
+    app: RunningApp, web: httpx.Client
+) -> None:
+    first = add_connection(web, KEY, label="First")
+    assert check_now(web, first).startswith("Working")  # found a step to ask through
+    assert web.post(f"/connections/{first}/delete").status_code == 303
+    second = add_connection(web, "floq_health_0002", label="Second")  # SQLite: the same id
+    lists = app.sandbox_calls()["by_call"]["GET /api/v1/workflows/"]
+    assert check_now(web, second).startswith("Working")
+    # It looked for a step of its own key's workflows, not the one kept for the first.
+    assert app.sandbox_calls()["by_call"]["GET /api/v1/workflows/"] == lists + 1

@@ -127,4 +127,7 @@ def delete_connection_action(
         return _page(request, ctx, session, delete_problem=str(exc), status=409)
     audit.record(session, caller.user.email, "connection deleted", connection.label)
     session.commit()
+    # What was kept for it goes too: a later connection may be given its id (SQLite reuses
+    # the highest one), and must not be answered from another key's org or steps.
+    ctx.metadata.forget(lambda key: len(key) > 1 and key[1] == connection_id)
     return redirect("/connections?notice=deleted")
