@@ -9,6 +9,7 @@ from webapp.db import Connection, make_engine
 from webapp.secrets_box import KeyBox, KeyBoxError
 from webapp.services import audit
 from webapp.services.accounts import AccountProblem, create_user
+from webapp.services.connections import ensure_key_digests
 from webapp.settings import Settings
 
 
@@ -37,6 +38,8 @@ def rotate_keys(settings: Settings) -> str | int:
             connections = list(session.scalars(select(Connection)))
             for connection in connections:
                 connection.key_ciphertext = box.reseal(connection.key_ciphertext)
+            # The digests that recognise a key added twice follow the secret too.
+            ensure_key_digests(session, box)
             audit.record(
                 session,
                 "command line",

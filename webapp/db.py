@@ -80,6 +80,15 @@ class Connection(Base):
     floqer_user_name: Mapped[str] = mapped_column(String(200), default="")
     is_sandbox: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # HMAC-SHA256 of the key under the app's secret (KeyBox.digest), never the key: one
+    # connection per key, enforced by the database so two replicas cannot both add it.
+    # NULL only until the app's start fills it in (webapp.services.connections).
+    key_digest: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    # The last health check (webapp.services.connection_health): its state, what it said in
+    # plain words (never a key), and when. "" until the first check.
+    health_state: Mapped[str] = mapped_column(String(30), default="")
+    health_detail: Mapped[str] = mapped_column(Text, default="")
+    health_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
     configurations: Mapped[list[SavedConfiguration]] = relationship(back_populates="connection")
 

@@ -8,13 +8,14 @@ builds the one HTTP client, the metadata cache and the Floqer gate; closing stop
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from webapp import embedded
@@ -25,9 +26,11 @@ from webapp.floqer.limits import FloqerGate
 from webapp.metadata_cache import MetadataCache
 from webapp.migrate import alembic_config
 from webapp.secrets_box import KeyBox
-from webapp.services.connections import ensure_sandbox_connection
+from webapp.services.connections import ensure_key_digests, ensure_sandbox_connection
 from webapp.settings import Settings
 from webapp.transactions import track_writes
+
+log = logging.getLogger("webapp")
 
 
 class SchemaOutOfDate(RuntimeError):
@@ -69,6 +72,7 @@ def running(settings: Settings, *, pool_size: int) -> Iterator[AppContext]:
         if settings.uses_sandbox:
             with ctx.sessions.begin() as session:
                 ensure_sandbox_connection(session, ctx.key_box)
+        _key_digests(ctx)
         yield ctx
     finally:
         http.close()
@@ -76,6 +80,20 @@ def running(settings: Settings, *, pool_size: int) -> Iterator[AppContext]:
             sandbox.stop()
         engine.dispose()
         ctx.health.engine.dispose()
+
+
+def _key_digests(ctx: AppContext) -> None:
+    """Every connection's key digest under the current secret (backfilled after the
+    migration that added them, re-keyed after a rotation). Replicas starting together on one
+    database may race here; they write the same values, and a loser leaves it to the winner."""
+    try:
+        with ctx.sessions.begin() as session:
+            changed = ensure_key_digests(session, ctx.key_box)
+    except IntegrityError:
+        log.warning("connection key digests: another replica was updating them")
+        return
+    if changed:
+        log.info("connection key digests: %d brought up to date", changed)
 
 
 @functools.cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
@@ -14,11 +15,31 @@ def _fernet(secret: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(digest))
 
 
+def _digest_key(secret: str) -> bytes:
+    # A key of its own for the digests, apart from the one that encrypts.
+    return hashlib.sha256(("floqer-key-digest:" + secret).encode()).digest()
+
+
 class KeyBox:
-    """Seals with the current secret; opens with it or any previous one (during a rotation)."""
+    """Seals with the current secret; opens with it or any previous one (during a rotation).
+
+    `digest` names a key without revealing it (HMAC-SHA256 under the secret), so the same
+    key can be recognised when it is added twice; without the secret it cannot be tested
+    against guessed keys. Under a rotation a key's digest changes with the secret:
+    `digests` gives it under the current secret and every previous one.
+    """
 
     def __init__(self, secret: str, previous: tuple[str, ...] = ()) -> None:
         self._fernet = MultiFernet([_fernet(secret), *(_fernet(p) for p in previous)])
+        self._digest_keys = [_digest_key(secret), *(_digest_key(p) for p in previous)]
+
+    def digest(self, api_key: str) -> str:
+        """The key's digest under the current secret (64 hex characters)."""
+        return _hmac(self._digest_keys[0], api_key)
+
+    def digests(self, api_key: str) -> list[str]:
+        """The key's digest under the current secret, then under each previous one."""
+        return [_hmac(key, api_key) for key in self._digest_keys]
 
     def seal(self, api_key: str) -> bytes:
         return self._fernet.encrypt(api_key.encode())
@@ -35,6 +56,10 @@ class KeyBox:
             return self._fernet.rotate(ciphertext)
         except InvalidToken:
             raise KeyBoxError("a stored key cannot be decrypted with these secret keys") from None
+
+
+def _hmac(key: bytes, api_key: str) -> str:
+    return hmac.new(key, api_key.encode(), hashlib.sha256).hexdigest()
 
 
 class KeyBoxError(Exception):

@@ -26,8 +26,9 @@ def text_of(response: httpx.Response) -> str:
 def add_connection(web: httpx.Client, key: str = KEY, label: str = "Production") -> int:
     response = web.post("/connections", data={"label": label, "api_key": key})
     assert response.status_code == 303, text_of(response)
-    match = re.fullmatch(r"/connections/(\d+)/workflows", response.headers["location"])
-    assert match, response.headers["location"]
+    location = response.headers["location"]
+    match = re.fullmatch(r"/connections/(\d+)/workflows\?notice=connection-added", location)
+    assert match, location
     return int(match.group(1))
 
 

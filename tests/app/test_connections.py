@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from dataclasses import replace
 from typing import Any
 
 import httpx
+import pytest
+from sqlalchemy.exc import IntegrityError
 
 from tests.app.flows import add_connection, soup, text_of
-from tests.conftest import AppFactory, RunningApp, SandboxFactory
+from tests.conftest import TEST_SECRET, AppFactory, RunningApp, SandboxFactory
 from tests.floqer_double import FloqerDouble
+from tests.support import Servers
 
 SECRET_KEY = "floq_live_Secret_Key_9f8e7d"
 
@@ -83,7 +89,7 @@ def test_a_connection_in_use_cannot_be_deleted_but_an_unused_one_can(web: httpx.
     from tests.app.flows import start_configuration
 
     used = add_connection(web, label="Used")
-    unused = add_connection(web, label="Unused")
+    unused = add_connection(web, "floq_test_0002", label="Unused")
     start_configuration(web, used)
     refused = web.post(f"/connections/{used}/delete")
     assert refused.status_code == 409
@@ -114,3 +120,73 @@ def test_a_floqer_user_with_an_overlong_name_and_email_is_kept_cut_to_size(
     [(email, name)] = app.query("SELECT floqer_user_email, floqer_user_name FROM connections")
     assert (email, name) == ("a" * 320, "N" * 200)
     assert "N" * 200 in page
+
+
+def key_digest(key: str, secret: str = TEST_SECRET) -> str:
+    """HMAC-SHA256 of the key under the app's secret, as the app keeps it (never the key)."""
+    hmac_key = hashlib.sha256(("floqer-key-digest:" + secret).encode()).digest()
+    return hmac.new(hmac_key, key.encode(), hashlib.sha256).hexdigest()
+
+
+@pytest.mark.parametrize("typed", [SECRET_KEY, f"  {SECRET_KEY}\t\n"])
+def test_the_same_key_cannot_be_added_twice_whatever_the_label(
+    app: RunningApp, web: httpx.Client, typed: str
+) -> None:
+    add_connection(web, SECRET_KEY, label="RevOps production")
+    who_am_i = app.sandbox_calls()["by_call"]["GET /api/v1/user/"]
+    again = web.post("/connections", data={"label": "Another label", "api_key": typed})
+    assert again.status_code == 422
+    assert (
+        "This API key is already the connection “RevOps production”: a key is added once."
+        in text_of(again)
+    )
+    assert SECRET_KEY not in again.text
+    label = soup(again).find(id="label")
+    assert label is not None
+    assert label.get("value") == "Another label"
+    assert app.query("SELECT label FROM connections") == [("RevOps production",)]
+    # Refused before Floqer is asked.
+    assert app.sandbox_calls()["by_call"]["GET /api/v1/user/"] == who_am_i
+
+
+def test_the_key_is_recognised_by_a_keyed_digest_that_the_database_keeps_unique(
+    app: RunningApp, web: httpx.Client
+) -> None:
+    add_connection(web, SECRET_KEY)
+    [(digest,)] = app.query("SELECT key_digest FROM connections")
+    assert digest == key_digest(SECRET_KEY)
+    assert digest != hashlib.sha256(SECRET_KEY.encode()).hexdigest()  # keyed: not guessable
+    # Two replicas adding the key at once: the database lets only one row hold its digest.
+    with pytest.raises(IntegrityError):
+        app.query(
+            "INSERT INTO connections (label, key_ciphertext, key_hint, floqer_user_email, "
+            "floqer_user_name, is_sandbox, created_at, key_digest, health_state, "
+            "health_detail) VALUES ('Twin', :blob, 'floq_…8e7d', '', '', false, "
+            "'2026-12-01 00:00:00', :digest, '', '')",
+            blob=b"x",
+            digest=digest,
+        )
+
+
+def test_start_fills_in_missing_digests_and_re_keys_them_after_a_secret_rotation(
+    app: RunningApp, web: httpx.Client, servers: Servers
+) -> None:
+    add_connection(web, SECRET_KEY)
+    app.query("UPDATE connections SET key_digest = NULL")  # as stored before digests existed
+    servers.app(app.settings)  # the app starts again on the same database
+    [(digest,)] = app.query("SELECT key_digest FROM connections")
+    assert digest == key_digest(SECRET_KEY)
+
+    new_secret = "a-new-secret-for-the-rotation-0123456789abcdef"
+    rotated = replace(app.settings, secret_key=new_secret, previous_secret_keys=(TEST_SECRET,))
+    url = servers.app(rotated)
+    [(digest,)] = app.query("SELECT key_digest FROM connections")
+    assert digest == key_digest(SECRET_KEY, new_secret)
+    # A row another replica has not re-keyed yet (its digest under the old secret) is
+    # recognised too: the digest under every secret the app knows is looked for.
+    app.query("UPDATE connections SET key_digest = :d", d=key_digest(SECRET_KEY))
+    with RunningApp(url, rotated, app.sandbox_url).signed_in() as after:
+        for typed in (SECRET_KEY, f" {SECRET_KEY} "):
+            again = after.post("/connections", data={"label": "Again", "api_key": typed})
+            assert again.status_code == 422
+            assert "already the connection “Production”" in text_of(again)

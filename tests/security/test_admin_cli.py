@@ -14,6 +14,7 @@ from tests.conftest import TEST_SECRET, RunningApp
 from tests.security.conftest import Launcher
 from tests.security.helpers import all_rows, page_text, sign_in
 from tests.support import ON_POSTGRES, TLS, database_url, fresh_database
+from webapp.secrets_box import KeyBox
 
 REPO = Path(__file__).resolve().parents[2]
 NEW_SECRET = "the-new-secret-after-rotation-0123456789abcdef"
@@ -141,6 +142,9 @@ def test_rotate_key_reseals_stored_keys_so_an_app_with_only_the_new_secret_reads
     assert rotated.returncode == 0, rotated.stderr
     assert "re-encrypted 1 stored key(s)" in rotated.stdout
     assert stored_keys(new_app) != sealed_under_old
+    # The digest that recognises the key when it is added again follows the new secret.
+    [row] = all_rows(new_app, "SELECT key_digest FROM connections")
+    assert row["key_digest"] == KeyBox(NEW_SECRET).digest("floq_rotated_0001")
     after = workflows(new_app, connection_id)
     assert after.status_code == 200, page_text(after)
     assert INBOUND in page_text(after)

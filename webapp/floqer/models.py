@@ -155,6 +155,7 @@ class OutputRef(FloqerModel):
     name: Identifier
     reference: Text = ""
     label: Text = ""
+    type: Text = ""  # the input node's: a column's type, shown on the workflow page
     columns: Annotated[list[OutputColumn], SkipInvalid] = Field(default_factory=list)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from webapp.floqer.client import FloqerClient
 from webapp.floqer.errors import FloqerNotFound
-from webapp.floqer.models import ActionNode, SheetSummary, WorkflowOverview
+from webapp.floqer.models import ActionNode, OutputRef, SheetSummary, WorkflowOverview
 from webapp.services.configurations import StepPlace
 
 UPSERT = "salesforce_upsert_record"
@@ -15,22 +15,30 @@ UPSERT = "salesforce_upsert_record"
 @dataclass(frozen=True)
 class SheetSteps:
     sheet: SheetSummary
-    upsert_steps: list[ActionNode]
+    columns: list[OutputRef]  # the sheet's input columns (the input node's outputs)
+    chain: list[ActionNode]  # every step, in the order it runs (the input node left out)
     last_step_id: str | None  # "Add upsert step" puts the new one after it
+
+    @property
+    def upsert_steps(self) -> list[ActionNode]:
+        return [n for n in self.chain if n.action_id == UPSERT]
 
 
 def sheets_with_steps(
     client: FloqerClient, workflow_id: str
 ) -> tuple[WorkflowOverview, list[SheetSteps]]:
+    """The workflow's sheets, main first, each with its columns and whole chain: one call
+    for the overview and one per sheet (the chain carries every step's configuration)."""
     overview = client.workflow(workflow_id)
     main = overview.main_sheet_id(workflow_id)
     main_first = sorted(overview.sheets, key=lambda s: s.sheet_id != main)
     sheets = []
     for sheet in main_first:
-        chain = [n for n in client.action_chain(workflow_id, sheet.sheet_id) if not n.is_input]
-        steps = [n for n in chain if n.action_id == UPSERT]
+        nodes = client.action_chain(workflow_id, sheet.sheet_id)
+        columns = [output for node in nodes if node.is_input for output in node.outputs]
+        chain = [n for n in nodes if not n.is_input]
         last = chain[-1].action_instance_id if chain else None
-        sheets.append(SheetSteps(sheet, steps, last))
+        sheets.append(SheetSteps(sheet, columns, chain, last))
     return overview, sheets
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, object_session
 from webapp.db import ConfigurationVersion, PushRecord, SavedConfiguration, utcnow
 from webapp.floqer.client import FloqerClient
 from webapp.floqer.errors import FloqerError
+from webapp.floqer.models import ActionNode
 from webapp.services.pushing import pull
 from webapp.upsert_form import UpsertConfig, differences
 
@@ -207,3 +208,25 @@ def _last_check_failed(config: SavedConfiguration) -> bool:
 def _inputs(body: Any) -> dict[str, Any]:
     inputs = body.get("inputs") if isinstance(body, dict) else None
     return inputs if isinstance(inputs, dict) else {}
+
+
+def observe_chain(
+    session: Session, workflow_id: str, sheet_id: str, chain: list[ActionNode]
+) -> dict[str, tuple[SavedConfiguration, FloqerState]]:
+    """For each step of a sheet's chain (just read from Floqer) that has a configuration
+    here: the configuration, and what Floqer holds for it, remembered as a check would (the
+    chain carries every step's configuration: no call per step)."""
+    found: dict[str, tuple[SavedConfiguration, FloqerState]] = {}
+    configs = session.scalars(
+        select(SavedConfiguration).where(
+            SavedConfiguration.workflow_id == workflow_id,
+            SavedConfiguration.sheet_id == sheet_id,
+        )
+    )
+    by_step = {config.step_id: config for config in configs}
+    for node in chain:
+        config = by_step.get(node.action_instance_id)
+        if config is not None:
+            observe(session, config, UpsertConfig.from_inputs(node.inputs))
+            found[node.action_instance_id] = (config, state_of(config))
+    return found

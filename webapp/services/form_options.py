@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -95,6 +96,21 @@ def object_options(
     cache: MetadataCache, client: FloqerClient, config: StepOfConnection
 ) -> Cached[list[FieldOption]]:
     return _options(cache, client, config, OBJECT, None)
+
+
+def objects_now(
+    cache: MetadataCache, client: FloqerClient, config: StepOfConnection, *, reuse: bool
+) -> Cached[list[FieldOption]]:
+    """The org's objects for a connection's health check: with `reuse`, the cached list while
+    it is fresh (no call at all); else, or when it is not, read from Floqer now and kept for
+    the forms. A failure raises, and leaves what the cache keeps as it was."""
+    key, load = _options_call(client, config, OBJECT, None)
+    kept = cache.peek(key)
+    if reuse and kept is not None and time.time() - kept.fetched_at < cache.ttl_seconds:
+        return kept
+    objects = load()
+    cache.put(key, objects, _options_weight(objects))
+    return Cached(objects, time.time())
 
 
 def canonical_object(objects: list[FieldOption], typed: str) -> str | None:

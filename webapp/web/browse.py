@@ -12,16 +12,12 @@ from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from webapp.db import SavedConfiguration
+from webapp.db import Connection, SavedConfiguration
 from webapp.services import audit
 from webapp.services.browse import add_upsert_step, locate_step, sheets_with_steps
-from webapp.services.configurations import (
-    configurations_of_workflow,
-    configure_step,
-    get_configuration,
-)
+from webapp.services.configurations import configure_step, get_configuration
 from webapp.services.connections import get_connection
-from webapp.services.floqer_state import observe
+from webapp.services.floqer_state import observe, observe_chain
 from webapp.services.form_options import Step, field_facts, forget_chain
 from webapp.upsert_form import UpsertConfig
 from webapp.web.auth import Editor, Viewer
@@ -49,7 +45,13 @@ def workflows_page(
     connection = get_connection(session, connection_id)
     template = _template(session, request.query_params.get("template"))
     workflows = floqer_for(ctx, connection).list_workflows()
-    context = {"connection": connection, "workflows": workflows, **_picking(template)}
+    added = request.query_params.get("notice") == "connection-added"
+    context = {
+        "connection": connection,
+        "workflows": workflows,
+        "notice": connection_added(connection) if added else None,
+        **_picking(template),
+    }
     return render(request, "workflows.html", context)
 
 
@@ -65,16 +67,32 @@ def workflow_page(
     connection = get_connection(session, connection_id)
     template = _template(session, request.query_params.get("template"))
     overview, sheets = sheets_with_steps(floqer_for(ctx, connection), workflow_id)
+    # What Floqer holds for each step configured here, as its chain just said (remembered).
+    here = {
+        (entry.sheet.sheet_id, step_id): seen
+        for entry in sheets
+        for step_id, seen in observe_chain(
+            session, workflow_id, entry.sheet.sheet_id, entry.chain
+        ).items()
+    }
+    session.commit()
     context = {
         "connection": connection,
         "workflow": overview,
         "workflow_id": workflow_id,
         "sheets": sheets,
-        "saved": configurations_of_workflow(session, workflow_id),
+        "here": here,
         "notice": "added" if request.query_params.get("notice") == "added" else None,
         **_picking(template),
     }
     return render(request, "workflow.html", context)
+
+
+def connection_added(connection: Connection) -> str:
+    """What adding a connection did, said on the page it leads to."""
+    who = connection.floqer_user_name or connection.floqer_user_email
+    whose = f" Its key belongs to the Floqer user {who}." if who else ""
+    return f"Connection “{connection.label}” added.{whose} Pick a workflow to find its step."
 
 
 @router.post(WORKFLOW + "/sheets/{sheet_id}/steps")

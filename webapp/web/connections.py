@@ -1,12 +1,14 @@
-"""Floqer connections: list, add (checked with who-am-I), delete."""
+"""Floqer connections: list with their health, add (checked with who-am-I), check, delete."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from webapp.db import Connection
 from webapp.floqer.errors import FloqerError
 from webapp.services import audit
+from webapp.services.connection_health import Health, check, health_of, stale_first
 from webapp.services.connections import (
     ConnectionProblem,
     add_connection,
@@ -15,17 +17,39 @@ from webapp.services.connections import (
     get_connection,
     list_connections,
 )
-from webapp.web.auth import Admin, Viewer
-from webapp.web.deps import CtxDep, FormDep, SessionDep, form_value, redirect, render
+from webapp.web.auth import Admin, Editor, Viewer
+from webapp.web.deps import CtxDep, FormDep, SessionDep, floqer_for, form_value, redirect, render
 
 router = APIRouter()
+CONNECTION = "/connections/{connection_id}"
+
+# The page checks at most this many connections in the background per view, the least
+# recently checked first: a long list never spends a burst of calls (as the home page).
+PAGE_CHECKS = 5
 
 
 def _page(request: Request, ctx: CtxDep, session: SessionDep, **extra: object) -> Response:
     status = int(str(extra.pop("status", 200)))
     connections = list_connections(session, sandbox_mode=ctx.sandbox_mode)
-    context = {"connections": connections, "label": "", "problem": None, **extra}
+    checking = {c.id for c in stale_first(connections, PAGE_CHECKS)}
+    context = {
+        "entries": [(c, health_of(c), c.id in checking) for c in connections],
+        "check_health": bool(checking),
+        "notice": _notice(request.query_params.get("notice") or "", connections),
+        "label": "",
+        "problem": None,
+        **extra,
+    }
     return render(request, "connections.html", context, status=status)
+
+
+def _notice(code: str, connections: list[Connection]) -> str | None:
+    """The sentence a redirect's ?notice= stands for (codes only: no text from the URL)."""
+    if code == "deleted":
+        return "Connection deleted. Its key is gone from this app; it stays valid in Floqer."
+    checked = code.removeprefix("checked-")
+    found = [c for c in connections if checked.isdigit() and c.id == int(checked)]
+    return f"Checked “{found[0].label}”: {health_of(found[0]).title}." if found else None
 
 
 @router.get("/connections")
@@ -57,10 +81,42 @@ def add_connection_action(
         detail=connection.key_hint,
     )
     session.commit()
-    return redirect(f"/connections/{connection.id}/workflows")
+    return redirect(f"/connections/{connection.id}/workflows?notice=connection-added")
 
 
-@router.post("/connections/{connection_id}/delete")
+@router.get("/connections/health-checks")
+def health_checks(request: Request, ctx: CtxDep, session: SessionDep, caller: Viewer) -> Response:
+    """The background checks the page asked for: each connection's health, out of band."""
+    due = stale_first(list_connections(session, sandbox_mode=ctx.sandbox_mode), PAGE_CHECKS)
+    checked = [(c, _check(ctx, session, c, fresh=False)) for c in due]
+    return render(request, "connections.html", {"checked": checked}, block="health_updates")
+
+
+@router.post(CONNECTION + "/health")
+def check_now_fragment(
+    request: Request, ctx: CtxDep, session: SessionDep, connection_id: int, caller: Editor
+) -> Response:
+    """Check now, from the page's button (htmx): the connection's health, checked again."""
+    connection = get_connection(session, connection_id)
+    health = _check(ctx, session, connection, fresh=True)
+    return render(request, "connections.html", {"health": health}, block="health_now")
+
+
+@router.post(CONNECTION + "/check")
+def check_now_action(
+    ctx: CtxDep, session: SessionDep, connection_id: int, caller: Editor
+) -> Response:
+    """Check now without scripts: check, then back to the page, which says the result."""
+    connection = get_connection(session, connection_id)
+    _check(ctx, session, connection, fresh=True)
+    return redirect(f"/connections?notice=checked-{connection.id}#connection-{connection.id}")
+
+
+def _check(ctx: CtxDep, session: SessionDep, connection: Connection, *, fresh: bool) -> Health:
+    return check(session, connection, floqer_for(ctx, connection), ctx.metadata, fresh=fresh)
+
+
+@router.post(CONNECTION + "/delete")
 def delete_connection_action(
     request: Request, ctx: CtxDep, session: SessionDep, connection_id: int, caller: Admin
 ) -> Response:
@@ -71,4 +127,7 @@ def delete_connection_action(
         return _page(request, ctx, session, delete_problem=str(exc), status=409)
     audit.record(session, caller.user.email, "connection deleted", connection.label)
     session.commit()
-    return redirect("/connections")
+    # What was kept for it goes too: a later connection may be given its id (SQLite reuses
+    # the highest one), and must not be answered from another key's org or steps.
+    ctx.metadata.forget(lambda key: len(key) > 1 and key[1] == connection_id)
+    return redirect("/connections?notice=deleted")
