@@ -97,6 +97,16 @@ def configuration_of_step(session: Session, place: StepPlace) -> SavedConfigurat
     )
 
 
+def configurations_of_workflow(session: Session, workflow_id: str) -> dict[tuple[str, str], int]:
+    """{(sheet id, step id): saved configuration id}, to link the steps configured here."""
+    rows = session.execute(
+        select(
+            SavedConfiguration.sheet_id, SavedConfiguration.step_id, SavedConfiguration.id
+        ).where(SavedConfiguration.workflow_id == workflow_id)
+    )
+    return {(sheet, step): config for sheet, step, config in rows.all()}
+
+
 def head_version(session: Session, config: SavedConfiguration) -> ConfigurationVersion:
     """The stored version the configuration is at now (read afresh, not from the session)."""
     version = session.scalar(
