@@ -231,3 +231,54 @@ class PullOut(BaseModel):
     floqer_body: dict[str, Any] = Field(description="What Floqer's step holds now.")
     same: bool
     differences: list[DifferenceOut]
+
+
+# --- browsing Floqer and creating a configuration for a step ---------------------------------
+
+
+class WorkflowOut(BaseModel):
+    workflow_id: str
+    name: str
+    updated_at: datetime | None
+    last_run_at: datetime | None
+
+
+class WorkflowList(BaseModel):
+    workflows: list[WorkflowOut]
+
+
+class UpsertStepOut(BaseModel):
+    step_id: str
+    name: str
+    configuration_id: int | None = Field(description="Its configuration here, if it has one.")
+
+
+class SheetOut(BaseModel):
+    sheet_id: str
+    name: str
+    is_main_sheet: bool
+    upsert_steps: list[UpsertStepOut]
+
+
+class WorkflowDetail(BaseModel):
+    workflow_id: str
+    name: str
+    sheets: list[SheetOut]
+
+
+class CreateIn(BaseModel):
+    connection_id: int = Field(ge=1, lt=2**63)
+    workflow_id: str = Field(min_length=1, max_length=200)
+    sheet_id: str = Field(min_length=1, max_length=200)
+    step_id: str = Field(min_length=1, max_length=200)
+    template_id: int | None = Field(
+        None, ge=1, lt=2**63, description="Start from this configuration's head, not Floqer's."
+    )
+
+
+class CreatedOut(BaseModel):
+    how: Literal["created", "template", "existing"] = Field(
+        description="Read from Floqer's step, copied from the template, or the step's "
+        "configuration that already existed (nothing created)."
+    )
+    configuration: ConfigurationOut
