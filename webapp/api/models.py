@@ -282,3 +282,47 @@ class CreatedOut(BaseModel):
         "configuration that already existed (nothing created)."
     )
     configuration: ConfigurationOut
+
+
+# --- the document of configurations: export and import ---------------------------------------
+
+
+class DocumentStep(BaseModel):
+    workflow_id: str
+    workflow_name: str = ""
+    sheet_id: str
+    sheet_name: str = ""
+    step_id: str
+    step_name: str = ""
+
+
+class DocumentConfiguration(BaseModel):
+    name: str = ""
+    version: int | None = None
+    connection: str = Field("", description="The connection's label (never its key).")
+    step: DocumentStep
+    body: dict[str, Any] = Field(description='Configure Action\'s body: `{"inputs": {...}}`.')
+
+
+class Document(BaseModel):
+    """The versioned document the browser's export and the command line write and read."""
+
+    format: str
+    format_version: int
+    exported_at: str = ""
+    exported_by: str = ""
+    configurations: list[DocumentConfiguration]
+
+
+class ImportedOut(BaseModel):
+    index: int = Field(description="Its place in the document, from 1.")
+    title: str
+    status: Literal["new", "changed", "unchanged"]
+    configuration_id: int | None
+    version: int | None = Field(description="The version that holds it now.")
+    saved: bool
+    pushed: bool
+
+
+class ImportOut(BaseModel):
+    configurations: list[ImportedOut]
