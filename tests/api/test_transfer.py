@@ -4,6 +4,7 @@ applies it (each to its step, once; stops at the first that cannot be applied)."
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 
@@ -13,6 +14,11 @@ from tests.app.flows import ACCOUNT_SYNC, add_connection, start_configuration
 from tests.conftest import AppFactory
 from tests.security.helpers import ADMIN, create_api_token
 from tests.support import RunningApp, stored_json
+
+
+def strip(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The document's configurations without their version numbers (a fresh app's own)."""
+    return [{k: v for k, v in c.items() if k != "version"} for c in document["configurations"]]
 
 
 def test_export_is_the_browsers_document_and_import_on_a_fresh_app_gives_it_back(
@@ -50,9 +56,6 @@ def test_export_is_the_browsers_document_and_import_on_a_fresh_app_gives_it_back
     assert all(c["saved"] and not c["pushed"] for c in applied.json()["configurations"])
     assert [c["status"] for c in again.json()["configurations"]] == ["unchanged", "unchanged"]
     assert not any(c["saved"] for c in again.json()["configurations"])
-    strip = lambda d: [  # noqa: E731
-        {k: v for k, v in c.items() if k != "version"} for c in d["configurations"]
-    ]
     assert strip(back.json()) == strip(document)
     rows = fresh.query("SELECT body FROM configurations ORDER BY id")
     assert [stored_json(r.body) for r in rows] == [c["body"] for c in document["configurations"]]
