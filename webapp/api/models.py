@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from webapp.services import MAX_ID
 from webapp.upsert_form import MAX_NAME, MAX_ROWS, MAX_VALUE
 
 Role = Literal["viewer", "editor", "admin"]
@@ -267,12 +268,12 @@ class WorkflowDetail(BaseModel):
 
 
 class CreateIn(BaseModel):
-    connection_id: int = Field(ge=1, lt=2**63)
+    connection_id: int = Field(ge=1, le=MAX_ID)
     workflow_id: str = Field(min_length=1, max_length=200)
     sheet_id: str = Field(min_length=1, max_length=200)
     step_id: str = Field(min_length=1, max_length=200)
     template_id: int | None = Field(
-        None, ge=1, lt=2**63, description="Start from this configuration's head, not Floqer's."
+        None, ge=1, le=MAX_ID, description="Start from this configuration's head, not Floqer's."
     )
 
 
