@@ -4,6 +4,7 @@ forced; Floqer's refusal as the envelope) and pull, with the rows and audit line
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -275,6 +276,28 @@ def test_floqer_failures_of_a_push_are_the_envelope_with_the_plain_message_and_r
     assert key not in failed.text
     [push] = app.query("SELECT outcome FROM pushes WHERE configuration_id = :id", id=config)
     assert push.outcome in ("failed", "unknown")
+
+
+def test_two_identical_pushes_at_once_push_once(app: RunningApp, config: int, editor: str) -> None:
+    url = f"/api/v1/configurations/{config}"
+    with api(app, editor) as client:
+        client.post(f"{url}/versions", json={"base_version": 1, "body": CONTACT})
+    before = patches(app)
+
+    def push_once(_: int) -> httpx.Response:
+        with api(app, editor, **{"Idempotency-Key": "double-click"}) as client:
+            return client.post(f"{url}/push")
+
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(push_once, range(2)))
+    assert patches(app) - before == 1
+    for answer in answers:  # the push, or "on its way" while the other is sending it
+        if answer.status_code == 409:
+            envelope(answer, 409, "push_in_progress")
+        else:
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["outcome"] in ("pushed", "sending")
+    assert len(app.query("SELECT id FROM pushes WHERE configuration_id = :id", id=config)) == 1
 
 
 def test_a_push_already_on_its_way_is_409_push_in_progress(

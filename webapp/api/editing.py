@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import Header
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from webapp.api.auth import ApiCaller, ApiEditor, ApiViewer
 from webapp.api.errors import ApiError, ErrorDetail, ErrorEnvelope
@@ -302,6 +303,14 @@ def push_head(
     lease = timedelta(seconds=ctx.settings.floqer_timeout_seconds) + LEASE_MARGIN
     try:
         record = push(session, config, client, nonce=nonce, actor=author(caller), lease=lease)
+    except IntegrityError:
+        # The same key's push was recorded between the look above and this one's (the
+        # lease and the record commit together: nothing of this one was kept).
+        session.rollback()
+        earlier = session.scalar(select(PushRecord).where(PushRecord.nonce == nonce))
+        if earlier is None:
+            raise
+        return _pushed(earlier)
     except PushInProgress:
         session.rollback()
         raise ApiError(
