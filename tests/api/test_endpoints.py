@@ -172,3 +172,22 @@ def test_the_docs_page_serves_the_vendored_swagger_ui_without_inline_script(
     )
     for asset in ("vendor/swagger-ui-bundle-5.35.0.js", "vendor/swagger-ui-5.35.0.css"):
         assert web.get(f"/static/{asset}").status_code == 200
+
+
+def test_an_id_beyond_a_postgres_integer_is_not_found_on_either_database(
+    app: RunningApp, web: httpx.Client, token: str
+) -> None:
+    # Found by Schemathesis on Postgres: ids are 32-bit INTEGER columns there, and a larger
+    # one reached the query ("integer out of range", a 500).
+    connection = add_connection(web)
+    too_large = 2**31
+    with api(app, token) as client:
+        answers = [
+            client.get(f"/api/v1/configurations/{too_large}"),
+            client.get(f"/api/v1/connections/{too_large}/workflows"),
+            client.get("/api/v1/export", params={"id": too_large}),
+        ]
+    for answer in answers:
+        envelope(answer, 404, "not_found")
+    assert web.get(f"/connections/{too_large}/workflows").status_code == 404
+    assert web.get(f"/connections/{connection}/workflows").status_code == 200

@@ -20,10 +20,10 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from webapp.api import configurations, docs, tokens
+from webapp.api import browsing, configurations, docs, editing, tokens, transfer
 from webapp.api.errors import ApiError, error_json, is_api_path, validation_details
 
-MODULES = (configurations, tokens)
+MODULES = (configurations, editing, browsing, transfer, tokens)
 
 NOT_FOUND = "There is no API route at this address: the routes are listed in /api/v1/openapi.json."
 API_HTTP_MESSAGES = {
@@ -62,7 +62,7 @@ def install(app: FastAPI) -> None:
 
     async def api_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
-        return error_json(exc.status, exc.message, exc.details, exc.headers)
+        return error_json(exc.status, exc.message, exc.details, exc.headers, exc.code)
 
     page_invalid = app.exception_handlers[RequestValidationError]
     page_http = app.exception_handlers[HTTPException]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from webapp.api.auth import ApiViewer
+from webapp.api.auth import ApiCaller, ApiViewer
 from webapp.api.models import (
     ConfigurationList,
     ConfigurationOut,
@@ -71,7 +71,12 @@ def configuration(
     session: SessionDep, configuration_id: int, caller: ApiViewer
 ) -> ConfigurationOut:
     """One configuration, with the body a push sends (as the export holds it)."""
-    config = get_configuration(session, configuration_id)
+    return configuration_out(session, get_configuration(session, configuration_id), caller)
+
+
+def configuration_out(
+    session: SessionDep, config: SavedConfiguration, caller: ApiCaller
+) -> ConfigurationOut:
     pushed = pushed_versions(session, [config.id])
     exported = export_document([config], caller.actor, utcnow())["configurations"][0]
     summary = _summary(config, pushed[config.id])

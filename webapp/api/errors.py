@@ -43,7 +43,10 @@ class ErrorDetail(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    code: str = Field(description="Stable, machine-readable: " + ", ".join(ERROR_CODES.values()))
+    code: str = Field(
+        description="Stable, machine-readable: "
+        + ", ".join([*ERROR_CODES.values(), "push_in_progress"])
+    )
     message: str = Field(description="One plain sentence for a person.")
     details: list[ErrorDetail] = Field(default_factory=list)
 
@@ -61,8 +64,10 @@ class ApiError(Exception):
         message: str,
         details: Sequence[ErrorDetail] = (),
         headers: Mapping[str, str] | None = None,
+        code: str = "",
     ) -> None:
         super().__init__(message)
+        self.code = code  # "": the status's code (ERROR_CODES)
         self.status = status
         self.message = message
         self.details = list(details)
@@ -84,9 +89,10 @@ def error_json(
     message: str,
     details: Sequence[ErrorDetail] = (),
     headers: Mapping[str, str] | None = None,
+    code: str = "",
 ) -> JSONResponse:
     envelope = ErrorEnvelope(
-        error=ErrorBody(code=error_code(status), message=message, details=list(details))
+        error=ErrorBody(code=code or error_code(status), message=message, details=list(details))
     )
     extra = dict(headers or {})
     if status == 401:
