@@ -34,7 +34,6 @@ from webapp.api.models import (
 from webapp.api.routing import api_router
 from webapp.context import AppContext
 from webapp.db import PushRecord, SavedConfiguration
-from webapp.floqer.errors import FloqerError
 from webapp.preflight import CONTROL_NAMES, Report
 from webapp.services import audit
 from webapp.services.configurations import (
@@ -44,9 +43,9 @@ from webapp.services.configurations import (
     saved_fields,
 )
 from webapp.services.editing import Draft, save_draft
-from webapp.services.floqer_state import observe
+from webapp.services.floqer_state import pull_recorded
 from webapp.services.form_options import field_facts
-from webapp.services.pushing import LEASE_MARGIN, PushInProgress, pull, push
+from webapp.services.pushing import LEASE_MARGIN, PushInProgress, push
 from webapp.services.versions import get_version, restore, upsert_of, version_page
 from webapp.upsert_form import UpsertConfig
 from webapp.web.deps import CtxDep, SessionDep, floqer_for
@@ -341,20 +340,8 @@ def pull_step(
 ) -> PullOut:
     """Read Floqer's step now and compare it with the saved head, field by field."""
     config = get_configuration(session, configuration_id)
-    try:
-        result = pull(session, config, floqer_for(ctx, config.connection))
-    except FloqerError as exc:
-        audit.record(session, author(caller), "pull", config.name, "failed", exc.user_message)
-        session.commit()
-        raise
-    observe(session, config, result.floqer)
-    detail = f"{len(result.differences)} difference(s)"
-    if result.settled:
-        detail += (
-            f"; settled the push of version {result.settled.version}: {result.settled.outcome}"
-        )
-    audit.record(session, author(caller), "pull", config.name, detail=detail)
-    session.commit()
+    client = floqer_for(ctx, config.connection)
+    result = pull_recorded(session, config, client, author(caller))
     return PullOut(
         configuration_id=config.id,
         floqer_body=result.floqer.body(),

@@ -20,7 +20,8 @@ from webapp.db import ConfigurationVersion, PushRecord, SavedConfiguration, utcn
 from webapp.floqer.client import FloqerClient
 from webapp.floqer.errors import FloqerError
 from webapp.floqer.models import ActionNode
-from webapp.services.pushing import pull
+from webapp.services import audit
+from webapp.services.pushing import PullResult, pull
 from webapp.upsert_form import UpsertConfig, differences
 
 # Floqer's step is matched against this many of the newest versions; an older one it still
@@ -230,3 +231,25 @@ def observe_chain(
             observe(session, config, UpsertConfig.from_inputs(node.inputs))
             found[node.action_instance_id] = (config, state_of(config))
     return found
+
+
+def pull_recorded(
+    session: Session, config: SavedConfiguration, client: FloqerClient, actor: str
+) -> PullResult:
+    """A pull as a person asks for one (the page's button, the API): Floqer's step read and
+    compared, what it holds observed, and the pull in the audit log, failed ones included
+    (committed before the FloqerError goes on)."""
+    try:
+        result = pull(session, config, client)
+    except FloqerError as exc:
+        audit.record(session, actor, "pull", config.name, "failed", exc.user_message)
+        session.commit()
+        raise
+    observe(session, config, result.floqer)
+    detail = f"{len(result.differences)} difference(s)"
+    if result.settled:
+        settled = result.settled
+        detail += f"; settled the push of version {settled.version}: {settled.outcome}"
+    audit.record(session, actor, "pull", config.name, detail=detail)
+    session.commit()
+    return result

@@ -10,7 +10,6 @@ from starlette.responses import Response
 
 from webapp.context import AppContext
 from webapp.db import SavedConfiguration
-from webapp.floqer.errors import FloqerError
 from webapp.preflight import Report
 from webapp.services import NotFound, audit
 from webapp.services.configurations import (
@@ -32,7 +31,7 @@ from webapp.services.editing import (
     save_and_push,
     save_draft,
 )
-from webapp.services.floqer_state import observe
+from webapp.services.floqer_state import observe, pull_recorded
 from webapp.services.form_options import field_facts, forget_options
 from webapp.services.pushing import LEASE_MARGIN, PushInProgress, pull
 from webapp.upsert_form import FormError, UpsertConfig
@@ -192,20 +191,8 @@ def pull_configuration(
     request: Request, ctx: CtxDep, session: SessionDep, configuration_id: int, caller: Editor
 ) -> Response:
     config = get_configuration(session, configuration_id)
-    try:
-        result = pull(session, config, floqer_for(ctx, config.connection))
-    except FloqerError as exc:
-        audit.record(session, caller.user.email, "pull", config.name, "failed", exc.user_message)
-        session.commit()
-        raise
-    observe(session, config, result.floqer)
-    detail = f"{len(result.differences)} difference(s)"
-    if result.settled:
-        detail += (
-            f"; settled the push of version {result.settled.version}: {result.settled.outcome}"
-        )
-    audit.record(session, caller.user.email, "pull", config.name, detail=detail)
-    session.commit()
+    client = floqer_for(ctx, config.connection)
+    result = pull_recorded(session, config, client, caller.user.email)
     context = fragment_context(config, pull=result)
     return render(request, "configuration.html", context, block="pull_result")
 
