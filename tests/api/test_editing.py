@@ -316,3 +316,60 @@ def test_a_push_already_on_its_way_is_409_push_in_progress(
     error = envelope(busy, 409, "push_in_progress")
     assert "on its way" in error["message"]
     assert patches(app) == before
+
+
+def test_rename_switch_connection_and_delete_as_the_page_does(
+    app: RunningApp, web: httpx.Client, config: int, editor: str, viewer: str
+) -> None:
+    other = add_connection(web, "floq_test_0002", label="Owner's key")
+    url = f"/api/v1/configurations/{config}"
+    with api(app, viewer) as reader:
+        refused = reader.patch(url, json={"name": "Nope"})
+    with api(app, editor) as client:
+        nothing = client.patch(url, json={})
+        blank = client.patch(url, json={"name": "   "})
+        renamed = client.patch(url, json={"name": "Webinar contacts", "connection_id": other})
+        unknown = client.patch(url, json={"connection_id": 99999})
+        gone = client.delete(url)
+        after = client.get(url)
+
+    envelope(refused, 403, "forbidden")
+    assert envelope(nothing, 422, "invalid")["message"].startswith("Nothing to change")
+    assert envelope(blank, 422, "invalid")["details"][0]["field"] == "body.name"
+    assert renamed.status_code == 200, renamed.text
+    assert renamed.json()["name"] == "Webinar contacts"
+    assert renamed.json()["connection_id"] == other
+    envelope(unknown, 404, "not_found")
+    assert gone.json() == {"configuration_id": config, "deleted": True}
+    envelope(after, 404, "not_found")
+    assert app.query("SELECT id FROM configurations WHERE id = :id", id=config) == []
+    edits = [detail for _, _, detail in audit_lines(app, "configuration edited")]
+    assert edits[-2:] == [
+        "renamed from Inbound leads → Salesforce · Upsert to Salesforce",
+        "now uses connection Owner's key",
+    ]
+    deleted = audit_lines(app, "configuration deleted")
+    assert deleted == [(f"{EDITOR.email} (API token “CI”)", "ok", "")]
+
+
+def test_taking_floqers_version_saves_what_the_step_holds_and_a_stale_base_conflicts(
+    app: RunningApp, config: int, editor: str
+) -> None:
+    url = f"/api/v1/configurations/{config}"
+    with api(app, editor) as client:
+        client.post(f"{url}/versions", json={"base_version": 1, "body": CONTACT})  # now v2
+        floqer_now = client.post(f"{url}/pull").json()["floqer_body"]
+        taken = client.post(f"{url}/take-floqer-version", json={"base_version": 2})
+        client.post(f"{url}/versions", json={"base_version": 3, "body": CONTACT})  # now v4
+        stale = client.post(f"{url}/take-floqer-version", json={"base_version": 3})
+
+    assert taken.status_code == 200, taken.text
+    assert taken.json()["version"] == 3
+    envelope(stale, 409, "conflict")
+    third = app.query(
+        "SELECT note, body FROM configuration_versions WHERE configuration_id = :id "
+        "AND version = 3",
+        id=config,
+    )[0]
+    assert stored_json(third.body) == floqer_now
+    assert "taken from Floqer" in third.note

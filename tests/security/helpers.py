@@ -277,8 +277,9 @@ Row = tuple[tuple[str, Any], ...]
 Snapshot = dict[str, set[Row]]
 # Columns a refused request may legitimately rewrite: the sliding idle timeout touches a
 # signed-in session on any request it recognises, refused or not.
-# What a read may refresh: when a session was last seen, and what the app last saw Floqer's
-# step hold (a cache of Floqer, webapp.services.floqer_state; never the configuration).
+# What a read may refresh: when a session was last seen, what the app last saw Floqer's step
+# hold (a cache of Floqer, webapp.services.floqer_state; never the configuration) and how a
+# connection's key last answered.
 IGNORED_COLUMNS = {
     "sessions": {"last_seen_at"},
     "api_tokens": {"last_used_at"},  # as sessions' last_seen_at: touched by any use
@@ -289,6 +290,9 @@ IGNORED_COLUMNS = {
         "floqer_checked_at",
         "floqer_check_problem",
     },
+    # A connection's last health check (webapp.services.connection_health): what Floqer and
+    # Salesforce answered through its key, refreshed by the page's background check.
+    "connections": {"health_state", "health_detail", "health_checked_at"},
 }
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from webapp.api.auth import ApiCaller, ApiViewer
+from webapp.api.auth import ApiCaller, ApiEditor, ApiViewer
+from webapp.api.editing import author
+from webapp.api.errors import ApiError, ErrorDetail
 from webapp.api.models import (
+    ChangeIn,
     ConfigurationList,
     ConfigurationOut,
     ConfigurationSummary,
     ConnectionList,
     ConnectionOut,
+    DeletedOut,
     Me,
     PushState,
     StepOut,
@@ -16,9 +20,18 @@ from webapp.api.models import (
 )
 from webapp.api.routing import api_router
 from webapp.db import SavedConfiguration, utcnow
-from webapp.services.configurations import get_configuration, list_configurations
-from webapp.services.connections import list_connections
+from webapp.services import audit
+from webapp.services.configurations import (
+    ConfigurationProblem,
+    delete,
+    get_configuration,
+    list_configurations,
+    rename,
+    use_connection,
+)
+from webapp.services.connections import get_connection, list_connections
 from webapp.services.floqer_state import pushed_versions, state_of
+from webapp.services.form_options import forget_options
 from webapp.services.transfer import STEP_KEYS, export_document
 from webapp.upsert_form import UpsertConfig
 from webapp.web.deps import CtxDep, SessionDep
@@ -72,6 +85,50 @@ def configuration(
 ) -> ConfigurationOut:
     """One configuration, with the body a push sends (as the export holds it)."""
     return configuration_out(session, get_configuration(session, configuration_id), caller)
+
+
+@router.patch("/configurations/{configuration_id}", response_model=ConfigurationOut)
+def change_configuration(
+    ctx: CtxDep, session: SessionDep, configuration_id: int, change: ChangeIn, caller: ApiEditor
+) -> ConfigurationOut:
+    """Rename the configuration, or have it use another connection (a rotated key, or the
+    key of the team member who owns the Salesforce connection), as the page does."""
+    if change.name is None and change.connection_id is None:
+        missing = ErrorDetail(field="body", message="Give a name, a connection_id, or both.")
+        raise ApiError(422, "Nothing to change: give a name, a connection_id, or both.", [missing])
+    config = get_configuration(session, configuration_id)
+    actor = author(caller)
+    if change.name is not None:
+        before = config.name
+        try:
+            rename(config, change.name)
+        except ConfigurationProblem as exc:
+            raise ApiError(
+                422, str(exc), [ErrorDetail(field="body.name", message=str(exc))]
+            ) from None
+        if config.name != before:
+            detail = f"renamed from {before}"
+            audit.record(session, actor, "configuration edited", config.name, detail=detail)
+    if change.connection_id is not None and change.connection_id != config.connection_id:
+        use_connection(config, get_connection(session, change.connection_id))
+        forget_options(ctx.metadata, config)
+        detail = f"now uses connection {config.connection.label}"
+        audit.record(session, actor, "configuration edited", config.name, detail=detail)
+    session.commit()
+    return configuration_out(session, config, caller)
+
+
+@router.delete("/configurations/{configuration_id}", response_model=DeletedOut)
+def delete_configuration(
+    session: SessionDep, configuration_id: int, caller: ApiEditor
+) -> DeletedOut:
+    """Delete the configuration and its versions and push history here. Floqer keeps
+    whatever was pushed."""
+    config = get_configuration(session, configuration_id)
+    delete(session, config)
+    audit.record(session, author(caller), "configuration deleted", config.name)
+    session.commit()
+    return DeletedOut(configuration_id=configuration_id)
 
 
 def configuration_out(

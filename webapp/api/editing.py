@@ -43,9 +43,9 @@ from webapp.services.configurations import (
     saved_fields,
 )
 from webapp.services.editing import Draft, save_draft
-from webapp.services.floqer_state import pull_recorded
+from webapp.services.floqer_state import observe, pull_recorded
 from webapp.services.form_options import field_facts
-from webapp.services.pushing import LEASE_MARGIN, PushInProgress, push
+from webapp.services.pushing import LEASE_MARGIN, PushInProgress, pull, push
 from webapp.services.versions import get_version, restore, upsert_of, version_page
 from webapp.upsert_form import UpsertConfig
 from webapp.web.deps import CtxDep, SessionDep, floqer_for
@@ -350,3 +350,25 @@ def pull_step(
             DifferenceOut(what=d.what, saved=d.saved, floqer=d.floqer) for d in result.differences
         ],
     )
+
+
+@router.post(PATH + "/take-floqer-version", response_model=SavedOut, responses=CONFLICT)
+def take_floqer_version(
+    ctx: CtxDep, session: SessionDep, configuration_id: int, posted: RestoreIn, caller: ApiEditor
+) -> SavedOut:
+    """Save what Floqer's step holds now as the next version (nothing is sent to Floqer), as
+    the page's *Take Floqer's version* does. 409 `conflict` when `base_version` is not the
+    head."""
+    config = get_configuration(session, configuration_id)
+    floqer = pull(session, config, floqer_for(ctx, config.connection)).floqer
+    draft = Draft(config.name, floqer, posted.base_version)
+    facts = field_facts(ctx.metadata, config, floqer)
+    try:
+        saved = save_draft(
+            session, config, draft, author(caller), "taken from Floqer", field_facts=facts
+        )
+    except VersionConflict as exc:
+        raise _conflict(session, exc) from None
+    observe(session, config, floqer)
+    session.commit()
+    return _saved(config, saved)

@@ -327,3 +327,16 @@ class ImportedOut(BaseModel):
 
 class ImportOut(BaseModel):
     configurations: list[ImportedOut]
+
+
+class ChangeIn(BaseModel):
+    """What PATCH changes: the name, the connection, or both (what the page's Rename and
+    *Use this connection* do). Neither is a version: the body stays as it is."""
+
+    name: str | None = Field(default=None, max_length=1000)
+    connection_id: int | None = Field(default=None, ge=1, lt=2**31)
+
+
+class DeletedOut(BaseModel):
+    configuration_id: int
+    deleted: bool = True
