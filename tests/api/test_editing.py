@@ -96,7 +96,12 @@ def test_a_save_makes_the_next_version_and_a_stale_one_is_a_conflict_naming_the_
     assert version.author == "editor@acme.example (API token “CI”)"
     assert stored_json(version.body) == read.json()["body"]
     assert audit_lines(app, "configuration edited") == [
-        ("editor@acme.example (API token “CI”)", "ok", "version 2")
+        (
+            "editor@acme.example (API token “CI”)",
+            "ok",
+            "version 2; changed: Salesforce object, External ID field, Field Email, "
+            "Field LastName, Field FirstName",
+        )
     ]
 
     error = envelope(stale, 409, "conflict")

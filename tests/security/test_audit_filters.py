@@ -10,7 +10,14 @@ import httpx
 import pytest
 from bs4 import Tag
 
-from tests.app.flows import add_connection, soup, start_configuration, text_of
+from tests.app.flows import (
+    CONTACT_ROWS,
+    add_connection,
+    form_fields,
+    soup,
+    start_configuration,
+    text_of,
+)
 from tests.conftest import ADMIN_EMAIL, RunningApp
 from tests.security.helpers import EDITOR
 from tests.support import db_time
@@ -114,3 +121,15 @@ def test_hostile_filter_values_are_shown_as_text(web: httpx.Client, logged: int)
     assert answer.status_code == 200
     assert "<script>alert(1)</script>" not in answer.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in answer.text  # kept in the search box
+
+
+def test_an_edit_says_which_settings_it_changed(app: RunningApp, web: httpx.Client) -> None:
+    config = start_configuration(web, add_connection(web))
+    first = form_fields("Contacts", "Contact", "Email", CONTACT_ROWS)
+    assert web.post(f"/configurations/{config}/save", data=first).status_code == 303
+    mapped = [("Email", "{{input.email}}"), ("LastName", "{{input.full_name}}")]
+    second = form_fields("Contacts", "Contact", "Email", mapped, version=2)
+    assert web.post(f"/configurations/{config}/save", data=second).status_code == 303
+    lines = rows(web, "?action=configuration+edited")
+    assert lines[0][5] == "version 3; changed: Field LastName, Field FirstName"
+    assert lines[1][5].startswith("version 2; changed: Salesforce object, External ID field,")

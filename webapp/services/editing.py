@@ -25,8 +25,11 @@ from webapp.upsert_form import (
     OBJECT_LOADED,
     FormError,
     UpsertConfig,
+    differences,
     parse_form,
 )
+
+AUDITED_CHANGES = 10  # settings an edit's audit line names; past that, how many more
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,8 @@ def save_draft(
     """Store the draft as the next version (VersionConflict if it is based on an old one).
 
     `note` is kept with the version (how it came to be), and so is `field_facts` (what the
-    org said of its fields); `why` only goes to the audit log."""
+    org said of its fields); `why` only goes to the audit log, with the settings it changed."""
+    before = UpsertConfig.from_inputs(config.inputs)
     saved = save_version(
         session,
         config,
@@ -120,6 +124,14 @@ def save_draft(
     )
     if saved.created or saved.renamed:
         what = ", ".join(p for p in (f"version {saved.version}", note, why) if p)
+        changed = [d.what for d in differences(before, draft.upsert)] if saved.created else []
+        if changed:
+            more = (
+                f" and {len(changed) - AUDITED_CHANGES} more"
+                if len(changed) > AUDITED_CHANGES
+                else ""
+            )
+            what += f"; changed: {', '.join(changed[:AUDITED_CHANGES])}{more}"
         audit.record(session, author, "configuration edited", config.name, detail=what)
     return saved
 
