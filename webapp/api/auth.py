@@ -18,7 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from webapp.api.errors import ApiError
 from webapp.services.accounts import rank
 from webapp.services.api_tokens import TokenRefused, authenticate, record_use
-from webapp.web.auth import SignedInUser
+from webapp.web.auth import SignedInUser, required_role
 from webapp.web.deps import SessionDep
 
 bearer = HTTPBearer(
@@ -92,10 +92,4 @@ ApiAdmin = Annotated[ApiCaller, Depends(RequireApiRole("admin"))]
 
 def required_api_role(route: APIRoute) -> str | None:
     """The role an API route declares (for the route walk), None if it declares none."""
-    pending = list(route.dependant.dependencies)
-    while pending:
-        dependant = pending.pop()
-        if isinstance(dependant.call, RequireApiRole):
-            return dependant.call.role
-        pending.extend(dependant.dependencies)
-    return None
+    return required_role(route, RequireApiRole)

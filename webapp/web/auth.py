@@ -184,12 +184,14 @@ Editor = Annotated[Caller, Depends(RequireRole("editor"))]
 Admin = Annotated[Caller, Depends(RequireRole("admin"))]
 
 
-def required_role(route: APIRoute) -> str | None:
-    """The role a route declares (for the test that walks every route), None if public."""
+def required_role(route: APIRoute, marker: type[Any] = RequireRole) -> str | None:
+    """The role a route declares with a `marker` dependency (RequireRole for the pages; the
+    API's RequireApiRole), for the test that walks every route; None if public."""
     pending = list(route.dependant.dependencies)
     while pending:
         dependant = pending.pop()
-        if isinstance(dependant.call, RequireRole):
-            return dependant.call.role
+        if isinstance(dependant.call, marker):
+            role: str = dependant.call.role
+            return role
         pending.extend(dependant.dependencies)
     return None
