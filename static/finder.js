@@ -302,8 +302,8 @@
     var box = input.getBoundingClientRect();
     var height = panel.getBoundingClientRect().height;
     var floor = window.innerHeight;
-    var bar = document.getElementById("push-controls");
-    if (bar && !input.closest("#push-controls")) {
+    var bar = document.getElementById("save-bar");
+    if (bar && !input.closest("#save-bar")) {
       floor = Math.min(floor, bar.getBoundingClientRect().top);
     }
     if (box.bottom + height > floor && box.top - height > 0) {

@@ -28,6 +28,10 @@ def test_the_broken_lead_is_held_back_then_fixed_and_pushed(page: Page, app: Run
     open_configuration(page, app)
     choose_object(page, "Lead")
     external_id(page).select_option("Email")
+    # Save is never redrawn by a re-check: a click landing while the push controls are being
+    # replaced would be lost (seen in CI). The node marked here must survive every re-check.
+    save = page.get_by_role("button", name="Save", exact=True)
+    save.evaluate("button => { button.dataset.sameNode = 'yes'; }")
     fill_rows(page, BROKEN_LEAD)
 
     checks = page.get_by_role("region", name="Ready to push?")
@@ -35,6 +39,7 @@ def test_the_broken_lead_is_held_back_then_fixed_and_pushed(page: Page, app: Run
     push = page.get_by_role("button", name="Push to Floqer")
     expect(push).to_be_disabled()
     expect(push).to_have_accessible_description(re.compile("problems? to fix first"))
+    expect(save).to_have_attribute("data-same-node", "yes")
     rows = field_rows(page)
     expect(rows.nth(1)).to_contain_text("is read-only")
     expect(rows.nth(2)).to_contain_text("lots")
@@ -61,5 +66,6 @@ def test_the_broken_lead_is_held_back_then_fixed_and_pushed(page: Page, app: Run
 
     expect(checks).to_contain_text("Nothing Salesforce would refuse on every row")
     expect(push).to_be_enabled()
+    expect(save).to_have_attribute("data-same-node", "yes")
     push.click()
     expect(page.get_by_text("Pushed to Floqer")).to_be_visible()
