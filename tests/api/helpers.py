@@ -6,7 +6,8 @@ from typing import Any
 
 import httpx
 
-from tests.support import TLS, RunningApp
+from tests.app.flows import BROKEN_LEAD, CONTACT_ROWS
+from tests.support import TLS, RunningApp, stored_json
 from webapp.api.errors import ErrorEnvelope
 
 
@@ -32,3 +33,37 @@ def envelope(response: httpx.Response, status: int, code: str) -> dict[str, Any]
         assert response.headers["www-authenticate"] == "Bearer"
     error: dict[str, Any] = body["error"]
     return error
+
+
+def body(obj: str, key: str, rows: list[tuple[str, str]], **toggles: bool) -> dict[str, Any]:
+    """Configure Action's body for this object, External ID field and rows."""
+    fields = [{"name": name, "value": value} for name, value in rows]
+    inputs: dict[str, Any] = {
+        "salesforce_object": obj,
+        "salesforce_external_id_field": key,
+        "add_fields_and_their_values": fields,
+    }
+    return {"inputs": {**inputs, **toggles}}
+
+
+CONTACT = body("Contact", "Email", CONTACT_ROWS)
+LEAD = body("Lead", "Email", BROKEN_LEAD)
+
+
+def stored(app: RunningApp, config: int) -> dict[str, Any]:
+    row = app.query("SELECT version, name, body FROM configurations WHERE id = :id", id=config)[0]
+    return {"version": row.version, "name": row.name, "body": stored_json(row.body)}
+
+
+def audit_lines(app: RunningApp, action: str) -> list[tuple[str, str, str]]:
+    rows = app.query(
+        "SELECT actor, outcome, detail FROM audit_events WHERE action = :action ORDER BY id",
+        action=action,
+    )
+    return [(r.actor, r.outcome, r.detail) for r in rows]
+
+
+def patches(app: RunningApp) -> int:
+    """How many pushes (PATCH calls) the sandbox has answered."""
+    calls = app.sandbox_calls()["by_call"]
+    return sum(n for call, n in calls.items() if call.startswith("PATCH "))

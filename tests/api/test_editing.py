@@ -5,64 +5,15 @@ forced; Floqer's refusal as the envelope) and pull, with the rows and audit line
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import httpx
 import pytest
 
-from tests.api.helpers import api, envelope
-from tests.app.flows import BROKEN_LEAD, CONTACT_ROWS, add_connection, start_configuration
+from tests.api.helpers import CONTACT, LEAD, api, audit_lines, body, envelope, patches, stored
+from tests.app.flows import CONTACT_ROWS, add_connection, start_configuration
 from tests.conftest import AppFactory
-from tests.security.helpers import ADMIN, EDITOR, create_api_token
+from tests.security.helpers import EDITOR, create_api_token
 from tests.support import RunningApp, stored_json
-
-
-@pytest.fixture
-def config(web: httpx.Client) -> int:
-    return start_configuration(web, add_connection(web))
-
-
-@pytest.fixture
-def editor(app: RunningApp) -> str:
-    app.add_user(EDITOR.email, EDITOR.role, EDITOR.token, EDITOR.csrf)
-    return create_api_token(app, EDITOR, "CI", "editor")
-
-
-@pytest.fixture
-def viewer(app: RunningApp) -> str:
-    return create_api_token(app, ADMIN, "reader", "viewer")
-
-
-def body(obj: str, key: str, rows: list[tuple[str, str]], **toggles: bool) -> dict[str, Any]:
-    fields = [{"name": name, "value": value} for name, value in rows]
-    inputs: dict[str, Any] = {
-        "salesforce_object": obj,
-        "salesforce_external_id_field": key,
-        "add_fields_and_their_values": fields,
-    }
-    return {"inputs": {**inputs, **toggles}}
-
-
-CONTACT = body("Contact", "Email", CONTACT_ROWS)
-LEAD = body("Lead", "Email", BROKEN_LEAD)
-
-
-def stored(app: RunningApp, config: int) -> dict[str, Any]:
-    row = app.query("SELECT version, name, body FROM configurations WHERE id = :id", id=config)[0]
-    return {"version": row.version, "name": row.name, "body": stored_json(row.body)}
-
-
-def audit_lines(app: RunningApp, action: str) -> list[tuple[str, str, str]]:
-    rows = app.query(
-        "SELECT actor, outcome, detail FROM audit_events WHERE action = :action ORDER BY id",
-        action=action,
-    )
-    return [(r.actor, r.outcome, r.detail) for r in rows]
-
-
-def patches(app: RunningApp) -> int:
-    calls = app.sandbox_calls()["by_call"]
-    return sum(n for call, n in calls.items() if call.startswith("PATCH "))
 
 
 def test_a_save_makes_the_next_version_and_a_stale_one_is_a_conflict_naming_the_head(

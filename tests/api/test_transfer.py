@@ -8,8 +8,7 @@ from typing import Any
 
 import httpx
 
-from tests.api.helpers import api, envelope
-from tests.api.test_editing import CONTACT, LEAD
+from tests.api.helpers import CONTACT, LEAD, api, envelope
 from tests.app.flows import ACCOUNT_SYNC, add_connection, start_configuration
 from tests.conftest import AppFactory
 from tests.security.helpers import ADMIN, create_api_token

@@ -219,7 +219,16 @@ def build_world(app: RunningApp) -> World:
         "SELECT workflow_id, sheet_id, step_id FROM configurations WHERE id = :id",
         id=configuration_id,
     )
+    # A test run of the configuration, for the routes about one run (the admin's token).
+    with httpx.Client(base_url=app.url, timeout=30, verify=TLS) as client:
+        run = client.post(
+            f"/api/v1/configurations/{configuration_id}/test-runs",
+            json={"values": {}, "confirm": True},
+            headers={"Authorization": f"Bearer {tokens[ADMIN.email]}"},
+        )
+    assert run.status_code == 200, run.text
     params = {
+        "run_id": str(run.json()["id"]),
         "connection_id": str(connection_id),
         "configuration_id": str(configuration_id),
         "workflow_id": config["workflow_id"],

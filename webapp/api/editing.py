@@ -9,7 +9,7 @@ import hashlib
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import Header
+from fastapi import Header, Query
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -20,6 +20,9 @@ from webapp.api.models import (
     CheckIn,
     CheckOut,
     CheckProblem,
+    CompareOut,
+    CompareRowOut,
+    CompareSide,
     DifferenceOut,
     PullOut,
     PushIn,
@@ -46,8 +49,16 @@ from webapp.services.editing import Draft, save_draft
 from webapp.services.floqer_state import observe, pull_recorded
 from webapp.services.form_options import field_facts
 from webapp.services.pushing import LEASE_MARGIN, PushInProgress, pull, push
-from webapp.services.versions import get_version, restore, upsert_of, version_page
+from webapp.services.versions import (
+    CompareProblem,
+    comparison,
+    get_version,
+    restore,
+    upsert_of,
+    version_page,
+)
 from webapp.upsert_form import UpsertConfig
+from webapp.version_diff import CompareRow
 from webapp.web.deps import CtxDep, SessionDep, floqer_for
 from webapp.web.views import preflight_report
 
@@ -161,6 +172,44 @@ def version_of(
     )
 
 
+@router.get(PATH + "/compare", response_model=CompareOut)
+def compare_versions(
+    ctx: CtxDep,
+    session: SessionDep,
+    configuration_id: int,
+    caller: ApiViewer,
+    a: Annotated[str, Query(max_length=20, description="A version, or `floqer`.")] = "",
+    b: Annotated[str, Query(max_length=20, description="A version, or `floqer`.")] = "",
+) -> CompareOut:
+    """Two versions side by side, setting by setting, as the page's Compare shows them;
+    either may be `floqer`: Floqer's step now (its last known copy, with `floqer_failure`,
+    when Floqer cannot be read). Without `a` and `b`: the version before the head, and the
+    head."""
+    config = get_configuration(session, configuration_id)
+    a, b = a or str(max(config.version - 1, 1)), b or str(config.version)
+    try:
+        shown = comparison(session, config, a, b, floqer_for(ctx, config.connection))
+    except CompareProblem as exc:
+        raise ApiError(
+            404 if exc.status == 404 else 422,
+            str(exc).replace("from the lists", "by number, or floqer"),
+            [ErrorDetail(field="query.a/b", message="not a version of this configuration")],
+        ) from None
+    session.commit()  # what Floqer's step was seen holding, if it was read
+    return CompareOut(
+        a=CompareSide(label=shown.a.label, version=shown.a.version) if shown.a else None,
+        b=CompareSide(label=shown.b.label, version=shown.b.version) if shown.b else None,
+        floqer_failure=shown.floqer_failure,
+        rows=[compare_row(row) for row in shown.rows],
+    )
+
+
+def compare_row(row: CompareRow) -> CompareRowOut:
+    return CompareRowOut.model_validate(
+        {"what": row.what, "a": row.a, "b": row.b, "change": row.change}
+    )
+
+
 @router.post(PATH + "/versions/{version}/restore", response_model=SavedOut, responses=CONFLICT)
 def restore_version(
     ctx: CtxDep,
@@ -190,7 +239,7 @@ def restore_version(
     return _saved(config, saved)
 
 
-def _report(
+def check_report(
     ctx: AppContext, session: SessionDep, config: SavedConfiguration, upsert: UpsertConfig
 ) -> Report:
     client = floqer_for(ctx, config.connection)
@@ -199,7 +248,7 @@ def _report(
     )
 
 
-def _check(report: Report, upsert: UpsertConfig) -> CheckOut:
+def check_out(report: Report, upsert: UpsertConfig) -> CheckOut:
     problems = []
     for problem in report.problems:
         if problem.row is not None and problem.row < len(upsert.rows):
@@ -231,11 +280,26 @@ def preflight(
     config = get_configuration(session, configuration_id)
     body = posted.body if posted is not None else None
     upsert = upsert_in(body) if body is not None else UpsertConfig.from_inputs(config.inputs)
-    return _check(_report(ctx, session, config, upsert), upsert)
+    return check_out(check_report(ctx, session, config, upsert), upsert)
 
 
-def _nonce(config: SavedConfiguration, caller: ApiCaller, key: str | None) -> str:
-    """The push's nonce: the same Idempotency-Key from the same token pushes once."""
+def refused_push(report: Report, upsert: UpsertConfig, then: str) -> ApiError:
+    """422: the pre-flight check's errors held the push back, each one a detail."""
+    checked = check_out(report, upsert)
+    return ApiError(
+        422,
+        f"The pre-flight check found {len(report.errors)} error(s) Salesforce would refuse on "
+        f"every row: nothing was pushed. {then}",
+        [
+            ErrorDetail(field=p.where, message=p.message)
+            for p in checked.problems
+            if p.severity == "error"
+        ],
+    )
+
+
+def idempotency_nonce(config: SavedConfiguration, caller: ApiCaller, key: str | None) -> str:
+    """A push's (or a run's) nonce: the same Idempotency-Key from the same token acts once."""
     if not key:
         return ""
     if len(key) > MAX_IDEMPOTENCY_KEY:
@@ -274,7 +338,7 @@ def push_head(
     errors, unless `force`. The same `Idempotency-Key` pushes once: a repeat answers with the
     first push. Floqer's answer is in `outcome` and `summary` (a refusal is `failed`)."""
     config = get_configuration(session, configuration_id)
-    nonce = _nonce(config, caller, idempotency_key)
+    nonce = idempotency_nonce(config, caller, idempotency_key)
     earlier = session.scalar(select(PushRecord).where(PushRecord.nonce == nonce)) if nonce else None
     if earlier is not None:
         return _pushed(earlier)
@@ -282,23 +346,13 @@ def push_head(
     upsert = UpsertConfig.from_inputs(config.inputs)
     force = posted is not None and posted.force
     if not force:
-        report = _report(ctx, session, config, upsert)
+        report = check_report(ctx, session, config, upsert)
         if report.errors:
             codes = ", ".join(sorted({p.code for p in report.errors}))
             detail = f"version {config.version}: {len(report.errors)} problem(s) ({codes})"
             audit.record(session, author(caller), "push", config.name, "refused", detail)
             session.commit()
-            checked = _check(report, upsert)
-            raise ApiError(
-                422,
-                f"The pre-flight check found {len(report.errors)} error(s) Salesforce would "
-                'refuse on every row: nothing was pushed. Fix them, or send {"force": true}.',
-                [
-                    ErrorDetail(field=p.where, message=p.message)
-                    for p in checked.problems
-                    if p.severity == "error"
-                ],
-            )
+            raise refused_push(report, upsert, 'Fix them, or send {"force": true}.')
     lease = timedelta(seconds=ctx.settings.floqer_timeout_seconds) + LEASE_MARGIN
     try:
         record = push(session, config, client, nonce=nonce, actor=author(caller), lease=lease)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -340,3 +340,178 @@ class ChangeIn(BaseModel):
 class DeletedOut(BaseModel):
     configuration_id: int
     deleted: bool = True
+
+
+# --- test on one row -------------------------------------------------------------------------
+
+MAX_RUN_COLUMNS = 100  # the panel's bound on the sheet's input columns
+
+
+class RowIn(BaseModel):
+    """The row a test run uses: a row already in the sheet, or the values of a new one."""
+
+    row_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=200,
+        description="A row of the sheet (GET …/sheet-rows), run again as it is.",
+    )
+    values: dict[str, Annotated[str, Field(max_length=1000)]] | None = Field(
+        None,
+        max_length=MAX_RUN_COLUMNS,
+        description="A new row: the sheet's input columns and their values (a column left out "
+        "is empty). Ignored when `row_id` is given.",
+    )
+
+
+class TestRunIn(RowIn):
+    __test__ = False  # not a pytest class
+
+    confirm: bool = Field(
+        description="Must be true: a run writes one record to the Salesforce org connected to "
+        "Floqer (the sandbox's simulated org in sandbox mode)."
+    )
+
+
+class PreviewIn(RowIn):
+    body: BodyIn | None = Field(
+        None, description="A body to preview instead of the saved head (nothing is saved)."
+    )
+
+
+class FieldPreviewOut(BaseModel):
+    name: str
+    value: str = Field(description="The value as configured: a literal or a template.")
+    resolved: str = Field(description="What it resolves to from the row.")
+    action: Literal["send", "skip", "clear", "later"] = Field(
+        description="Sent; left out (empty, with ignore_empty_values); cleared in Salesforce; or "
+        "known only after the run (an earlier step's output)."
+    )
+    note: str
+    is_key: bool = Field(description="The External ID field the row is matched on.")
+
+
+class PreviewOut(BaseModel):
+    fields: list[FieldPreviewOut]
+    key_field: str
+    key_problem: str | None = Field(description="Why the row cannot be matched, if it cannot.")
+
+
+class TestRunOut(BaseModel):
+    __test__ = False  # not a pytest class
+
+    id: int
+    configuration_id: int
+    version: int = Field(description="The version the run tested.")
+    actor: str
+    outcome: Literal[
+        "sending", "waiting", "complete", "failed", "error", "timeout", "cancelled", "unknown"
+    ] = Field(
+        description="sending or waiting: not ended (POST …/check reads it again); complete: "
+        "Salesforce wrote the record; failed: Salesforce refused the row; error: Floqer could "
+        "not run it; timeout or cancelled: the app stopped waiting (the row may still run)."
+    )
+    done: bool = Field(description="The run has ended: its outcome will not change.")
+    summary: str = Field(description="What happened, in the page's words.")
+    row_source: Literal["new", "existing"]
+    row_id: str
+    inputs: dict[str, Any] = Field(description="A new row's values, as sent.")
+    fields: list[FieldPreviewOut] = Field(description="What each mapped field was to receive.")
+    operation_type: str = Field(description="Insert or Update, once complete.")
+    record_id: str
+    record_url: str
+    error_code: str
+    error_message: str
+    error_field: str = Field(description="The mapped field Salesforce's refusal is about.")
+    started_at: datetime
+    finished_at: datetime | None
+
+
+class TestRunList(BaseModel):
+    __test__ = False  # not a pytest class
+
+    runs: list[TestRunOut] = Field(description="Newest first; the newest 50 are kept.")
+
+
+class SheetRowOut(BaseModel):
+    row_id: str
+    values: dict[str, str]
+
+
+class SheetRowList(BaseModel):
+    columns: list[str] = Field(description="The sheet's input columns.")
+    rows: list[SheetRowOut] = Field(description="The sheet's newest rows, newest first.")
+
+
+# --- comparing versions, and applying a mapping to other steps -------------------------------
+
+
+class CompareRowOut(BaseModel):
+    what: str = Field(description="The setting: Salesforce object, an option, or Field X.")
+    a: str
+    b: str
+    change: Literal["same", "changed", "added", "removed"]
+
+
+class CompareSide(BaseModel):
+    label: str
+    version: int | None = Field(description="None: Floqer's step (now, or its last known copy).")
+
+
+class CompareOut(BaseModel):
+    a: CompareSide | None = Field(description="None: Floqer's step could not be read or known.")
+    b: CompareSide | None
+    floqer_failure: str | None = Field(description="Why Floqer's step could not be read now.")
+    rows: list[CompareRowOut] = Field(description="Every setting, in the form's order.")
+
+
+class StepProblem(BaseModel):
+    severity: Literal["error", "warning"]
+    where: str
+    message: str
+
+
+class OtherStepOut(BaseModel):
+    key: str = Field(description="What POST …/apply-to-steps names the step by.")
+    where: str
+    configuration_id: int | None = Field(description="Its configuration here, if it has one.")
+    base_version: int = Field(description="Its version here (0: none): send it back to apply.")
+    status: Literal["new", "changed", "unchanged"]
+    changes: list[CompareRowOut] = Field(description="What applying would change there.")
+    problems: list[StepProblem] = Field(description="The pre-flight check against its org.")
+    problem: str = Field(description="Why the check could not read the org ('': it could).")
+
+
+class OtherStepList(BaseModel):
+    source_version: int = Field(description="The version whose mapping would be applied.")
+    steps: list[OtherStepOut]
+    workflows_read: int
+    more_workflows: bool = Field(description="The org has more workflows than were read.")
+    problem: str = Field(description="Floqer failed part way ('': it did not).")
+
+
+class ChosenStep(BaseModel):
+    key: str = Field(min_length=1, max_length=700)
+    base_version: int = Field(ge=0, lt=10**9, description="As GET …/other-steps gave it.")
+
+
+class ApplyIn(BaseModel):
+    source_version: int = Field(
+        ge=1, lt=10**9, description="The version GET …/other-steps listed: 409 if it moved."
+    )
+    steps: list[ChosenStep] = Field(min_length=1, max_length=100)
+    push: bool = Field(False, description="Push each step after saving it.")
+    push_anyway: bool = Field(
+        False, description="Push steps whose pre-flight check finds errors (else held back)."
+    )
+
+
+class AppliedStep(BaseModel):
+    where: str
+    kind: Literal["success", "info", "warning", "error"]
+    message: str
+    configuration_id: int | None
+
+
+class ApplyOut(BaseModel):
+    results: list[AppliedStep] = Field(description="One per chosen step, in order.")

@@ -306,10 +306,14 @@ def _refused(
 
 def _conflict_text(config: SavedConfiguration | None) -> str:
     if config is None:
-        return "Not applied: someone configured this step since the page was opened. Open it again."
+        return (
+            "Not applied: someone configured this step since the page was opened. Open it "
+            "again (through the API: list the steps again)."
+        )
     return (
         f"Not applied: it was changed since the page was opened (now version {config.version}). "
-        "Open the page again to see what applying would change now."
+        "Open the page again (through the API: list the steps again) to see what applying "
+        "would change now."
     )
 
 
@@ -319,5 +323,5 @@ def _held_back_text(found: Review) -> str:
     return (
         f"Held back: the pre-flight check found {len(errors)} error(s) Salesforce would refuse "
         f"on every row (first: {first.where}: {first.message}); nothing was saved or pushed. "
-        "Tick “Push anyway” to apply it all the same."
+        "Tick “Push anyway” (push_anyway through the API) to apply it all the same."
     )

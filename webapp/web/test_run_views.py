@@ -120,7 +120,7 @@ def panel_context(
 ) -> dict[str, Any]:
     page_url = f"/configurations/{config.id}"
     panel = panel or PanelInput()
-    columns, problem = _columns(ctx, config)
+    columns, problem = sheet_columns(ctx, config)
     typed = typed_values(columns, panel.columns, panel.values)
     shown = TestPanel(
         run_url=f"{page_url}/test-run",
@@ -182,7 +182,8 @@ def run_choice(
     return choice, shown
 
 
-def _columns(ctx: AppContext, config: SavedConfiguration) -> tuple[list[str], str | None]:
+def sheet_columns(ctx: AppContext, config: SavedConfiguration) -> tuple[list[str], str | None]:
+    """The sheet's input columns (from its cached chain), or why they could not be read."""
     try:
         chain = sheet_chain(ctx.metadata, floqer_for(ctx, config.connection), config).value
     except FloqerError as exc:
