@@ -59,3 +59,36 @@ def test_a_step_is_found_and_configured_once_and_a_viewer_only_browses(
     assert configured["upsert_steps"][0]["configuration_id"] == config["id"]
     [audit] = app.query("SELECT actor FROM audit_events WHERE action = 'configuration created'")
     assert audit.actor == f"{ADMIN.email} (API token “CI”)"
+
+
+def test_a_step_added_through_the_api_is_in_floqer_and_can_be_configured(
+    app: RunningApp, web: httpx.Client
+) -> None:
+    connection = add_connection(web)
+    editor = create_api_token(app, ADMIN, "CI", "editor")
+    with api(app, editor) as client:
+        listed = client.get(f"/api/v1/connections/{connection}/workflows").json()["workflows"]
+        [inbound] = [w for w in listed if w["name"] == INBOUND]
+        url = f"/api/v1/connections/{connection}/workflows/{inbound['workflow_id']}"
+        before = client.get(url).json()["sheets"][0]
+        added = client.post(f"{url}/sheets/{before['sheet_id']}/steps")
+        after = client.get(url).json()["sheets"][0]
+        created = client.post(
+            "/api/v1/configurations",
+            json={
+                "connection_id": connection,
+                "workflow_id": inbound["workflow_id"],
+                "sheet_id": before["sheet_id"],
+                "step_id": added.json()["step_id"],
+            },
+        )
+
+    assert added.status_code == 200, added.text
+    new_step = added.json()["step_id"]
+    assert new_step
+    steps = [s["step_id"] for s in after["upsert_steps"]]
+    assert steps == [s["step_id"] for s in before["upsert_steps"]] + [new_step]
+    assert created.json()["how"] == "created"
+    assert created.json()["configuration"]["step"]["step_id"] == new_step
+    [line] = app.query("SELECT actor, detail FROM audit_events WHERE action = 'upsert step added'")
+    assert (line.actor, line.detail) == (ADMIN.email + " (API token “CI”)", new_step)

@@ -229,6 +229,7 @@ def build_world(app: RunningApp) -> World:
     assert run.status_code == 200, run.text
     params = {
         "run_id": str(run.json()["id"]),
+        "object_name": "Contact",
         "connection_id": str(connection_id),
         "configuration_id": str(configuration_id),
         "workflow_id": config["workflow_id"],

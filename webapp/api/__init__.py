@@ -20,10 +20,20 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from webapp.api import browsing, bulk, configurations, docs, editing, runs, tokens, transfer
+from webapp.api import (
+    browsing,
+    bulk,
+    configurations,
+    docs,
+    editing,
+    org,
+    runs,
+    tokens,
+    transfer,
+)
 from webapp.api.errors import ApiError, error_json, is_api_path, validation_details
 
-MODULES = (configurations, editing, runs, bulk, browsing, transfer, tokens)
+MODULES = (configurations, editing, runs, bulk, org, browsing, transfer, tokens)
 
 NOT_FOUND = "There is no API route at this address: the routes are listed in /api/v1/openapi.json."
 API_HTTP_MESSAGES = {

@@ -11,6 +11,8 @@ from webapp.api.auth import ApiEditor, ApiViewer
 from webapp.api.configurations import configuration_out
 from webapp.api.editing import author
 from webapp.api.models import (
+    AddedStepOut,
+    AddStepIn,
     CreatedOut,
     CreateIn,
     SheetOut,
@@ -20,7 +22,8 @@ from webapp.api.models import (
     WorkflowOut,
 )
 from webapp.api.routing import api_router
-from webapp.services.browse import locate_step, sheets_with_steps
+from webapp.services import audit
+from webapp.services.browse import add_upsert_step, locate_step, sheets_with_steps
 from webapp.services.configurations import (
     configurations_of_workflow,
     configure_step,
@@ -28,7 +31,7 @@ from webapp.services.configurations import (
 )
 from webapp.services.connections import get_connection
 from webapp.services.floqer_state import observe
-from webapp.services.form_options import Step, field_facts
+from webapp.services.form_options import Step, field_facts, forget_chain
 from webapp.upsert_form import UpsertConfig
 from webapp.web.deps import CtxDep, SessionDep, floqer_for
 
@@ -85,6 +88,32 @@ def workflow(
             for s in sheets
         ],
     )
+
+
+@router.post(
+    "/connections/{connection_id}/workflows/{workflow_id}/sheets/{sheet_id}/steps",
+    response_model=AddedStepOut,
+)
+def add_step(
+    ctx: CtxDep,
+    session: SessionDep,
+    connection_id: int,
+    workflow_id: FloqerId,
+    sheet_id: FloqerId,
+    caller: ApiEditor,
+    posted: AddStepIn | None = None,
+) -> AddedStepOut:
+    """Add an unconfigured "Salesforce: Upsert Record" step to the sheet in Floqer, at the
+    end or `after` a step, as the workflow page's *Add an upsert step* does; then create its
+    configuration (POST /configurations). Not idempotent: each call adds a step."""
+    connection = get_connection(session, connection_id)
+    after = posted.after if posted is not None else None
+    step_id = add_upsert_step(floqer_for(ctx, connection), workflow_id, sheet_id, after)
+    forget_chain(ctx.metadata, workflow_id, sheet_id)
+    where = f"{workflow_id}/{sheet_id}"
+    audit.record(session, author(caller), "upsert step added", where, detail=step_id or "")
+    session.commit()
+    return AddedStepOut(step_id=step_id)
 
 
 @router.post("/configurations", response_model=CreatedOut)

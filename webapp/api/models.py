@@ -515,3 +515,53 @@ class AppliedStep(BaseModel):
 
 class ApplyOut(BaseModel):
     results: list[AppliedStep] = Field(description="One per chosen step, in order.")
+
+
+# --- the org's metadata, as the form's dropdowns read it -------------------------------------
+
+
+class SalesforceObjectOut(BaseModel):
+    name: str = Field(description="The object's API name, as `salesforce_object` takes it.")
+    label: str
+
+
+class ObjectList(BaseModel):
+    objects: list[SalesforceObjectOut]
+    fetched_at: datetime = Field(description="When the list was read from Floqer.")
+    stale: bool = Field(description="Older than the cache's age: being read again.")
+
+
+class SalesforceFieldOut(BaseModel):
+    name: str = Field(description="The field's API name, as a row's `name` takes it.")
+    label: str
+    type: str = Field(description="As Setup writes it: Text(80), Picklist, Lookup(Account)…")
+    required: bool = Field(description="Salesforce needs a value to create a record.")
+    custom: bool
+    locked: str = Field(description="Why no row can set it ('': a row can).")
+    length: int | None = Field(description="The most characters a text field takes.")
+    picklist_values: list[str] = Field(description="Its active values, for a picklist.")
+    restricted: bool = Field(description="A value outside `picklist_values` is refused.")
+
+
+class FieldList(BaseModel):
+    object: str = Field(description="The object's name as the org spells it.")
+    external_id_fields: list[str] = Field(
+        description="The fields rows can be matched on (`salesforce_external_id_field`)."
+    )
+    fields: list[SalesforceFieldOut]
+    fetched_at: datetime | None = Field(description="When the older list was read, if not now.")
+
+
+class RefreshedOut(BaseModel):
+    configuration_id: int
+    refreshed: bool = True
+
+
+class AddStepIn(BaseModel):
+    after: str | None = Field(
+        None, min_length=1, max_length=200, description="The step it follows; none: the end."
+    )
+
+
+class AddedStepOut(BaseModel):
+    step_id: str | None = Field(description="The new step, when Floqer says which it is.")
