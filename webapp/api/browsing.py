@@ -22,17 +22,13 @@ from webapp.api.models import (
     WorkflowOut,
 )
 from webapp.api.routing import api_router
-from webapp.services import audit
-from webapp.services.browse import add_upsert_step, locate_step, sheets_with_steps
+from webapp.services.browse import sheets_with_steps
 from webapp.services.configurations import (
     configurations_of_workflow,
-    configure_step,
     get_configuration,
 )
 from webapp.services.connections import get_connection
-from webapp.services.floqer_state import observe
-from webapp.services.form_options import Step, field_facts, forget_chain
-from webapp.upsert_form import UpsertConfig
+from webapp.services.steps import add_step, configure_found_step
 from webapp.web.deps import CtxDep, SessionDep, floqer_for
 
 router = api_router("browse")
@@ -94,7 +90,7 @@ def workflow(
     "/connections/{connection_id}/workflows/{workflow_id}/sheets/{sheet_id}/steps",
     response_model=AddedStepOut,
 )
-def add_step(
+def add_sheet_step(
     ctx: CtxDep,
     session: SessionDep,
     connection_id: int,
@@ -108,11 +104,9 @@ def add_step(
     configuration (POST /configurations). Not idempotent: each call adds a step."""
     connection = get_connection(session, connection_id)
     after = posted.after if posted is not None else None
-    step_id = add_upsert_step(floqer_for(ctx, connection), workflow_id, sheet_id, after)
-    forget_chain(ctx.metadata, workflow_id, sheet_id)
-    where = f"{workflow_id}/{sheet_id}"
-    audit.record(session, author(caller), "upsert step added", where, detail=step_id or "")
-    session.commit()
+    client = floqer_for(ctx, connection)
+    where = (workflow_id, sheet_id)
+    step_id = add_step(ctx.metadata, session, client, where, after, author(caller))
     return AddedStepOut(step_id=step_id)
 
 
@@ -122,22 +116,11 @@ def create(ctx: CtxDep, session: SessionDep, posted: CreateIn, caller: ApiEditor
     head), or the one it already has (`how`: existing, nothing created)."""
     connection = get_connection(session, posted.connection_id)
     template = get_configuration(session, posted.template_id) if posted.template_id else None
+    ids = (posted.workflow_id, posted.sheet_id, posted.step_id)
     client = floqer_for(ctx, connection)
-    place, node = locate_step(client, posted.workflow_id, posted.sheet_id, posted.step_id)
-    step = Step(connection.id, place.workflow_id, place.sheet_id, place.step_id)
-    config, how = configure_step(
-        session,
-        connection,
-        place,
-        node.inputs,
-        author(caller),
-        template,
-        lambda upsert: field_facts(ctx.metadata, step, upsert, client),
+    config, how = configure_found_step(
+        ctx.metadata, session, connection, client, ids, author(caller), template
     )
-    if how != "existing":  # just read from Floqer: what its step holds is known
-        session.flush()
-        observe(session, config, UpsertConfig.from_inputs(node.inputs))
-    session.commit()
     return CreatedOut.model_validate(
         {"how": how, "configuration": configuration_out(session, config, caller)}
     )

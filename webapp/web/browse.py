@@ -13,13 +13,11 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from webapp.db import Connection, SavedConfiguration
-from webapp.services import audit
-from webapp.services.browse import add_upsert_step, locate_step, sheets_with_steps
-from webapp.services.configurations import configure_step, get_configuration
+from webapp.services.browse import sheets_with_steps
+from webapp.services.configurations import get_configuration
 from webapp.services.connections import get_connection
-from webapp.services.floqer_state import observe, observe_chain
-from webapp.services.form_options import Step, field_facts, forget_chain
-from webapp.upsert_form import UpsertConfig
+from webapp.services.floqer_state import observe_chain
+from webapp.services.steps import add_step, configure_found_step
 from webapp.web.auth import Editor, Viewer
 from webapp.web.deps import CtxDep, FormDep, SessionDep, floqer_for, form_value, redirect, render
 
@@ -106,11 +104,9 @@ def add_upsert_step_action(
     caller: Editor,
 ) -> Response:
     client = floqer_for(ctx, get_connection(session, connection_id))
-    step_id = add_upsert_step(client, workflow_id, sheet_id, form_value(form, "after") or None)
-    forget_chain(ctx.metadata, workflow_id, sheet_id)
-    where = f"{workflow_id}/{sheet_id}"
-    audit.record(session, caller.user.email, "upsert step added", where, detail=step_id or "")
-    session.commit()
+    after = form_value(form, "after") or None
+    actor = caller.user.email
+    step_id = add_step(ctx.metadata, session, client, (workflow_id, sheet_id), after, actor)
     url = WORKFLOW.format(connection_id=connection_id, workflow_id=workflow_id)
     return redirect(f"{url}?notice=added" + (f"#step-{step_id}" if step_id else ""))
 
@@ -128,20 +124,9 @@ def start_configuration_action(
 ) -> Response:
     connection = get_connection(session, connection_id)
     template = _template(session, form_value(form, "template_id"))
+    ids = (workflow_id, sheet_id, step_id)
     client = floqer_for(ctx, connection)
-    place, node = locate_step(client, workflow_id, sheet_id, step_id)
-    step = Step(connection.id, place.workflow_id, place.sheet_id, place.step_id)
-    config, how = configure_step(
-        session,
-        connection,
-        place,
-        node.inputs,
-        caller.user.email,
-        template,
-        lambda upsert: field_facts(ctx.metadata, step, upsert, client),
+    config, how = configure_found_step(
+        ctx.metadata, session, connection, client, ids, caller.user.email, template
     )
-    if how != "existing":  # just read from Floqer: what its step holds is known
-        session.flush()
-        observe(session, config, UpsertConfig.from_inputs(node.inputs))
-    session.commit()
     return redirect(f"/configurations/{config.id}?notice={how}")
