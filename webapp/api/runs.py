@@ -52,14 +52,12 @@ from webapp.services.test_runs import (
     MAX_RUNS_KEPT,
     RECENT_ROWS,
     NotPushed,
-    begin,
     cancel,
-    fail,
     get_run,
     poll,
     push_if_changed,
     recent_runs,
-    send,
+    start,
 )
 from webapp.upsert_form import UpsertConfig
 from webapp.web.deps import CtxDep, SessionDep, floqer_for
@@ -223,12 +221,17 @@ def start_run(
     choice, shown = _choice(ctx, config, upsert, panel)
     client = floqer_for(ctx, config.connection)
     failed = _push_first(ctx, session, config, upsert, caller, nonce)
-    run, new = begin(session, config, actor=author(caller), nonce=nonce, choice=choice, shown=shown)
-    if new and failed is not None:
-        fail(session, run, failed)
-    elif new:
-        send(session, run, config, client)
-        poll(session, run, config, client, _bound(ctx))
+    run = start(
+        session,
+        config,
+        client,
+        actor=author(caller),
+        nonce=nonce,
+        choice=choice,
+        shown=shown,
+        failed=failed,
+        bound=_bound(ctx),
+    )
     return run_out(run)
 
 

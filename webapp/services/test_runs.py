@@ -100,6 +100,29 @@ def begin(
     return run, True
 
 
+def start(
+    session: Session,
+    config: SavedConfiguration,
+    client: FloqerClient,
+    *,
+    actor: str,
+    nonce: str,
+    choice: RowChoice,
+    shown: Preview,
+    failed: str | None,
+    bound: timedelta,
+) -> TestRun:
+    """Record the run and, unless it `failed` before reaching Floqer's rows, send the row and
+    read its cell once; a nonce already used answers with its run, untouched."""
+    run, new = begin(session, config, actor=actor, nonce=nonce, choice=choice, shown=shown)
+    if new and failed is not None:
+        fail(session, run, failed)
+    elif new:
+        send(session, run, config, client)
+        poll(session, run, config, client, bound)
+    return run
+
+
 def send(session: Session, run: TestRun, config: SavedConfiguration, client: FloqerClient) -> None:
     """Add the row with run_after_add (one row: `first_10` runs exactly it), or run the
     existing row; then the run waits for its cell. Commits."""

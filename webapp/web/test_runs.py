@@ -33,13 +33,11 @@ from webapp.services.pushing import LEASE_MARGIN, PushInProgress
 from webapp.services.test_run_preview import Preview, RowChoice
 from webapp.services.test_runs import (
     NotPushed,
-    begin,
     cancel,
-    fail,
     get_run,
     poll,
     push_if_changed,
-    send,
+    start,
 )
 from webapp.upsert_form import FormError
 from webapp.web.auth import Caller, Editor
@@ -280,15 +278,17 @@ def _run(
             )
         elif problem:
             return {**panel_context(ctx, session, config, panel=panel, message=problem), **shown}
-    run, new = begin(
-        session, config, actor=caller.user.email, nonce=panel.nonce, choice=choice, shown=fields
+    run = start(
+        session,
+        config,
+        client,
+        actor=caller.user.email,
+        nonce=panel.nonce,
+        choice=choice,
+        shown=fields,
+        failed=failed,
+        bound=timedelta(seconds=ctx.settings.test_run_wait_seconds),
     )
-    if new and failed is not None:
-        fail(session, run, failed)
-    elif new:
-        send(session, run, config, client)
-        bound = timedelta(seconds=ctx.settings.test_run_wait_seconds)
-        poll(session, run, config, client, bound)
     context = panel_context(ctx, session, config, panel=panel, run=run)
     if pushed is not None:
         context["test_panel"] = replace(context["test_panel"], pushed_version=pushed)
