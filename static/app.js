@@ -46,9 +46,26 @@
     }
   });
   document.addEventListener("htmx:oobAfterSwap", function (event) {
-    var details = document.querySelector("#push-controls details.push-anyway");
-    if (pushAnywayOpen && details && event.detail.target && event.detail.target.id === "push-controls") {
+    if (!event.detail.target || event.detail.target.id !== "push-controls") { return; }
+    // The event names the element swapped out: read the one now in the page.
+    var target = document.getElementById("push-controls");
+    if (!target) { return; }
+    var details = target.querySelector("details.push-anyway");
+    if (pushAnywayOpen && details) {
       details.open = true;
+    }
+    // Push itself is never replaced (a click on it must not be lost to a redraw): it takes
+    // the state and the label the check's answer gives.
+    var push = document.getElementById("push-button");
+    if (push) {
+      var blocked = target.dataset.pushBlocked === "yes";
+      push.disabled = blocked;
+      if (blocked) {
+        push.setAttribute("aria-describedby", "push-blocked");
+      } else {
+        push.removeAttribute("aria-describedby");
+      }
+      push.textContent = target.dataset.pushLabel || "Push to Floqer";
     }
   });
 

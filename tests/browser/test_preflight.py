@@ -28,10 +28,11 @@ def test_the_broken_lead_is_held_back_then_fixed_and_pushed(page: Page, app: Run
     open_configuration(page, app)
     choose_object(page, "Lead")
     external_id(page).select_option("Email")
-    # Save is never redrawn by a re-check: a click landing while the push controls are being
-    # replaced would be lost (seen in CI). The node marked here must survive every re-check.
+    # Save and Push are never redrawn by a re-check: a click landing while the push controls
+    # are being replaced would be lost (seen in CI). The nodes marked here survive every one.
     save = page.get_by_role("button", name="Save", exact=True)
     save.evaluate("button => { button.dataset.sameNode = 'yes'; }")
+    page.locator("#push-button").evaluate("button => { button.dataset.sameNode = 'yes'; }")
     fill_rows(page, BROKEN_LEAD)
 
     checks = page.get_by_role("region", name="Ready to push?")
@@ -40,6 +41,7 @@ def test_the_broken_lead_is_held_back_then_fixed_and_pushed(page: Page, app: Run
     expect(push).to_be_disabled()
     expect(push).to_have_accessible_description(re.compile("problems? to fix first"))
     expect(save).to_have_attribute("data-same-node", "yes")
+    expect(push).to_have_attribute("data-same-node", "yes")
     rows = field_rows(page)
     expect(rows.nth(1)).to_contain_text("is read-only")
     expect(rows.nth(2)).to_contain_text("lots")
@@ -66,6 +68,8 @@ def test_the_broken_lead_is_held_back_then_fixed_and_pushed(page: Page, app: Run
 
     expect(checks).to_contain_text("Nothing Salesforce would refuse on every row")
     expect(push).to_be_enabled()
+    expect(push).not_to_have_attribute("aria-describedby", re.compile("."))
     expect(save).to_have_attribute("data-same-node", "yes")
+    expect(push).to_have_attribute("data-same-node", "yes")
     push.click()
     expect(page.get_by_text("Pushed to Floqer")).to_be_visible()

@@ -49,6 +49,18 @@ def result(page: Page) -> str:
     return "#test-run-result"
 
 
+def fits_a_phone(page: Page, name: str) -> None:
+    """The page as it stands, its preview and result tables included, fits a 390 px window
+    (the responsive walk sees only pages as they load); then the window is as it was."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    snapshot(page, f"{name}-390px")
+    assert wide <= 390, f"{wide} px wide in a 390 px window"
+    if size is not None:
+        page.set_viewport_size(size)
+
+
 def test_a_run_inserts_then_updates_the_same_record_which_opens_in_the_record_view(
     page: Page, app: RunningApp
 ) -> None:
@@ -82,6 +94,7 @@ def test_a_run_inserts_then_updates_the_same_record_which_opens_in_the_record_vi
     expect(written.get_by_role("row").filter(has_text="LastName")).to_contain_text("Lovelace")
     snapshot(page, "test-run-inserted")
     assert violations(page) == [], "the panel with a run's result"
+    fits_a_phone(page, "test-run-inserted")
 
     type_row(page, first_name="Augusta")
     run_confirmed(page)
@@ -123,6 +136,7 @@ def test_a_picklist_refusal_is_shown_on_the_row_it_concerns(page: Page, app: Run
     expect(status).to_contain_text("Hot lead")
     snapshot(page, "test-run-refused")
     assert violations(page) == [], "the panel with a refusal"
+    fits_a_phone(page, "test-run-refused")
 
 
 def test_a_slow_run_shows_its_wait_and_stop_waiting_ends_it(page: Page, app: RunningApp) -> None:
