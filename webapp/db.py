@@ -345,6 +345,9 @@ class AuditEvent(Base):
     # More than one: a summary row that stands for this many repeats (failed sign-ins from
     # one address past the throttle), so that a flood cannot push real events off the log.
     count: Mapped[int] = mapped_column(Integer, default=1)
+    # The configuration it is about, if any: kept after a rename or a delete (no foreign
+    # key: the log outlives what it names); `target` has the name it had then.
+    configuration_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
 
 
 class AppSetting(Base):

@@ -197,12 +197,16 @@ def test_an_admin_reads_the_audit_log_and_downloads_it_as_json_lines(
             "outcome",
             "detail",
             "count",
+            "configuration_id",
         }
         assert (record["id"], record["actor"], record["action"]) == (
             row["id"],
             row["actor"],
             row["action"],
         )
+        assert record["configuration_id"] == row["configuration_id"]
+        # An event about a configuration names it by id too (kept after a rename or delete).
+        assert (record["configuration_id"] is not None) == (record["action"].startswith("conf"))
         assert datetime.fromisoformat(record["at"]).utcoffset() == timedelta(0)
 
 

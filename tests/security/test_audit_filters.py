@@ -96,11 +96,42 @@ def test_entries_link_to_the_user_and_the_configuration_they_name(
     row = users.find(id=admin_link.split("#")[1])
     assert isinstance(row, Tag)
     assert ADMIN_EMAIL in row.get_text()
-    # The configuration's old name no longer names it: shown, not linked.
+    # An entry keeps the name the configuration had then, and still links to it by its id.
     created = soup(web.get("/audit?on=inbound+leads&action=configuration+created")).find("table")
     assert isinstance(created, Tag)
-    assert "Inbound leads" in created.get_text()
-    assert not any("Inbound" in a.get_text() for a in created.find_all("a"))
+    [old_name] = created.find_all("a", href=f"/configurations/{logged}")
+    assert old_name.get_text().startswith("Inbound leads")
+
+
+def test_a_deleted_configuration_is_named_but_never_linked_even_when_its_name_is_taken(
+    app: RunningApp, web: httpx.Client, logged: int
+) -> None:
+    deleted = web.post(f"/configurations/{logged}/delete")
+    assert deleted.status_code == 303, text_of(deleted)
+    # Another configuration takes the deleted one's name: its events must not lead there.
+    other = start_configuration(web, add_connection(web, "floq_test_other", label="Other"))
+    renamed = web.post(f"/configurations/{other}/rename", data={"name": "Webinar contacts"})
+    assert renamed.status_code == 303
+    table = soup(web.get("/audit?on=webinar+contacts")).find("table")
+    assert isinstance(table, Tag)
+    rows = [
+        (r.get_text(" "), [a["href"] for a in r.find_all("a")]) for r in table.select("tbody tr")
+    ]
+    about_deleted = [links for text, links in rows if "configuration deleted" in text]
+    assert about_deleted == [[f"/users#user-{admin_id(app)}"]]  # the actor only
+    about_other = [links for text, links in rows if "renamed" in text and str(other) in str(links)]
+    assert about_other, rows
+    lines = [
+        json.loads(line)
+        for line in web.get("/audit.jsonl?action=configuration+deleted").text.splitlines()
+    ]
+    assert [(line["target"], line["configuration_id"]) for line in lines] == [
+        ("Webinar contacts", logged)
+    ]
+
+
+def admin_id(app: RunningApp) -> int:
+    return int(app.query("SELECT id FROM users WHERE email = :e", e=ADMIN_EMAIL)[0].id)
 
 
 def test_the_download_keeps_what_the_filters_keep(web: httpx.Client, logged: int) -> None:

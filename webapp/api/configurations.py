@@ -108,12 +108,12 @@ def change_configuration(
             ) from None
         if config.name != before:
             detail = f"renamed from {before}"
-            audit.record(session, actor, "configuration edited", config.name, detail=detail)
+            audit.record_on(session, actor, "configuration edited", config, detail=detail)
     if change.connection_id is not None and change.connection_id != config.connection_id:
         use_connection(config, get_connection(session, change.connection_id))
         forget_options(ctx.metadata, config)
         detail = f"now uses connection {config.connection.label}"
-        audit.record(session, actor, "configuration edited", config.name, detail=detail)
+        audit.record_on(session, actor, "configuration edited", config, detail=detail)
     session.commit()
     return configuration_out(session, config, caller)
 
@@ -126,7 +126,7 @@ def delete_configuration(
     whatever was pushed."""
     config = get_configuration(session, configuration_id)
     delete(session, config)
-    audit.record(session, author(caller), "configuration deleted", config.name)
+    audit.record_on(session, author(caller), "configuration deleted", config)
     session.commit()
     return DeletedOut(configuration_id=configuration_id)
 

@@ -350,7 +350,7 @@ def push_head(
         if report.errors:
             codes = ", ".join(sorted({p.code for p in report.errors}))
             detail = f"version {config.version}: {len(report.errors)} problem(s) ({codes})"
-            audit.record(session, author(caller), "push", config.name, "refused", detail)
+            audit.record_on(session, author(caller), "push", config, "refused", detail)
             session.commit()
             raise refused_push(report, upsert, 'Fix them, or send {"force": true}.')
     lease = timedelta(seconds=ctx.settings.floqer_timeout_seconds) + LEASE_MARGIN

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from webapp.db import AuditEvent, utcnow
+from webapp.db import AuditEvent, SavedConfiguration, utcnow
 from webapp.redaction import redact
 
 
@@ -21,6 +21,8 @@ def record(
     target: str = "",
     outcome: str = "ok",
     detail: str = "",
+    *,
+    configuration_id: int | None = None,
 ) -> None:
     """Add one event to the caller's transaction (a key can never reach the log)."""
     session.add(
@@ -30,8 +32,23 @@ def record(
             target=redact(target)[:2000],
             outcome=outcome,
             detail=redact(detail)[:2000],
+            configuration_id=configuration_id,
         )
     )
+
+
+def record_on(
+    session: Session,
+    actor: str,
+    action: str,
+    config: SavedConfiguration,
+    outcome: str = "ok",
+    detail: str = "",
+) -> None:
+    """An event about a configuration: named as it is now, and linked by its id for good."""
+    if config.id is None:
+        session.flush()  # a configuration being created gets its id
+    record(session, actor, action, config.name, outcome, detail, configuration_id=config.id)
 
 
 # Failed sign-ins from one address past this many in the window are counted in one summary
@@ -152,6 +169,7 @@ def as_json_lines(session: Session, filters: Filters | None = None) -> Iterator[
                     "outcome": event.outcome,
                     "detail": event.detail,
                     "count": event.count,
+                    "configuration_id": event.configuration_id,
                 }
             )
             + "\n"

@@ -7,7 +7,7 @@ and the write are one conditional UPDATE, so it holds with any number of app pro
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,6 +85,15 @@ def configuration_names(session: Session) -> dict[str, int]:
     for name, config_id in rows:
         seen[name] = None if name in seen else config_id
     return {name: config_id for name, config_id in seen.items() if config_id is not None}
+
+
+def existing_ids(session: Session, ids: Iterable[int | None]) -> set[int]:
+    """Which of these configuration ids still name a configuration (the audit log's links)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return set()
+    found = select(SavedConfiguration.id).where(SavedConfiguration.id.in_(wanted))
+    return set(session.scalars(found))
 
 
 def configuration_of_step(session: Session, place: StepPlace) -> SavedConfiguration | None:
@@ -298,5 +307,5 @@ def configure_step(
         if existing is None:
             raise
         return existing, "existing"
-    audit.record(session, author, "configuration created", config.name, detail=note)
+    audit.record_on(session, author, "configuration created", config, detail=note)
     return config, how

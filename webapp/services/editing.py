@@ -132,7 +132,7 @@ def save_draft(
                 else ""
             )
             what += f"; changed: {', '.join(changed[:AUDITED_CHANGES])}{more}"
-        audit.record(session, author, "configuration edited", config.name, detail=what)
+        audit.record_on(session, author, "configuration edited", config, detail=what)
     return saved
 
 
@@ -166,7 +166,7 @@ def save_and_push(
     if report is not None and report.errors:
         codes = ", ".join(sorted({p.code for p in report.errors}))
         detail = f"version {saved.version}: {len(report.errors)} problem(s) ({codes})"
-        audit.record(session, author, "push", config.name, "refused", detail)
+        audit.record_on(session, author, "push", config, "refused", detail)
         session.commit()
         raise PushRefused(report)
     record = push(session, config, client, nonce=nonce[:64], actor=author, lease=lease)

@@ -242,7 +242,7 @@ def pull_recorded(
     try:
         result = pull(session, config, client)
     except FloqerError as exc:
-        audit.record(session, actor, "pull", config.name, "failed", exc.user_message)
+        audit.record_on(session, actor, "pull", config, "failed", exc.user_message)
         session.commit()
         raise
     observe(session, config, result.floqer)
@@ -250,6 +250,6 @@ def pull_recorded(
     if result.settled:
         settled = result.settled
         detail += f"; settled the push of version {settled.version}: {settled.outcome}"
-    audit.record(session, actor, "pull", config.name, detail=detail)
+    audit.record_on(session, actor, "pull", config, detail=detail)
     session.commit()
     return result

@@ -284,4 +284,4 @@ def _changed(
 
 
 def _audit(session: Session, saving: Saving, config: SavedConfiguration, detail: str) -> None:
-    audit.record(session, saving.author, saving.action, config.name, detail=detail)
+    audit.record_on(session, saving.author, saving.action, config, detail=detail)

@@ -71,11 +71,11 @@ def push(
         .values(push_lease_until=None)
         .execution_options(synchronize_session=False)
     )
-    audit.record(
+    audit.record_on(
         session,
         actor,
         "push",
-        config.name,
+        config,
         "ok" if record.succeeded else record.outcome,
         f"version {record.version}: {record.summary}",
     )

@@ -95,7 +95,7 @@ def begin(
     )
     session.add(run)
     _prune(session, config)
-    audit.record(session, actor, "test run", config.name, "started", f"version {run.version}")
+    audit.record_on(session, actor, "test run", config, "started", f"version {run.version}")
     session.commit()
     return run, True
 

@@ -276,7 +276,7 @@ def restore(
     )
     if saved.created:
         detail = f"version {number} restored as version {saved.version}"
-        audit.record(session, author, "version restored", config.name, detail=detail)
+        audit.record_on(session, author, "version restored", config, detail=detail)
     return saved
 
 

@@ -18,7 +18,7 @@ from webapp.services.accounts import (
     set_sso_default_role,
     sso_default_role,
 )
-from webapp.services.configurations import configuration_names
+from webapp.services.configurations import configuration_names, existing_ids
 from webapp.web.auth import Admin
 from webapp.web.deps import CtxDep, FormDep, SessionDep, form_value, redirect, render
 
@@ -145,6 +145,7 @@ def audit_page(request: Request, session: SessionDep, caller: Admin) -> Response
         "actions": [(a, a) for a in actions],
         "users": dict(session.execute(select(User.email, User.id)).all()),
         "configurations": configuration_names(session),
+        "configuration_ids": existing_ids(session, (e.configuration_id for e in events)),
     }
     return render(request, "audit.html", context)
 

@@ -250,7 +250,7 @@ def use_connection_action(
 
 
 def _edited(session: SessionDep, caller: Caller, config: SavedConfiguration, detail: str) -> None:
-    audit.record(session, caller.user.email, "configuration edited", config.name, detail=detail)
+    audit.record_on(session, caller.user.email, "configuration edited", config, detail=detail)
 
 
 @router.post(PAGE + "/rename")
@@ -274,6 +274,6 @@ def rename_configuration(
 def delete_configuration(session: SessionDep, configuration_id: int, caller: Editor) -> Response:
     config = get_configuration(session, configuration_id)
     delete(session, config)
-    audit.record(session, caller.user.email, "configuration deleted", config.name)
+    audit.record_on(session, caller.user.email, "configuration deleted", config)
     session.commit()
     return redirect("/?notice=deleted")
