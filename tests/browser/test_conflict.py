@@ -18,6 +18,7 @@ from tests.browser.conftest import (
     signed_in_tab,
     snapshot,
     value_inputs,
+    violations,
 )
 from tests.conftest import RunningApp
 
@@ -67,6 +68,7 @@ def test_the_second_of_two_editors_gets_the_conflict_page_and_loses_nothing(
         "https://www.{{input.domain}}"
     )
     snapshot(page, "conflict")
+    assert violations(page) == [], "conflict"
 
     page.get_by_role("button", name="Keep mine as version 3").click()
     expect(page.get_by_text("Saved as version 3.")).to_be_visible()

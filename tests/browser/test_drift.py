@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     open_configuration,
     snapshot,
     value_inputs,
+    violations,
 )
 from tests.conftest import AppFactory
 from tests.support import TLS
@@ -49,3 +50,4 @@ def test_a_saved_configuration_opened_after_a_mapped_field_was_deleted_says_so(
     expect(checks).to_contain_text("Account has no field “Customer_Since__c”")
     expect(field_rows(page).nth(3)).to_contain_text(DELETED)
     snapshot(page, "drift-deleted-field")
+    assert violations(page) == [], "drift-deleted-field"

@@ -20,6 +20,7 @@ from tests.browser.conftest import (
     snapshot,
     tab_to,
     value_inputs,
+    violations,
 )
 from tests.conftest import AppFactory, RunningApp
 
@@ -65,6 +66,7 @@ def test_an_object_and_one_of_900_account_fields_are_found_and_chosen_with_the_k
         page.keyboard.press("ArrowDown")
     highlighted_is(picker, invoice_line)
     snapshot(page, "finder-objects")
+    assert violations(page) == [], "finder-objects"
     page.keyboard.press("Enter")
     expect(picker).to_have_value("Invoice_Line__c")  # the label found it; the API name is kept
     fields_loaded_for(page, "Invoice_Line__c")
@@ -151,6 +153,7 @@ def test_an_object_and_one_of_900_account_fields_are_found_and_chosen_with_the_k
     assert all("__c" in text for text in option_texts(fields))
     page.keyboard.press("Alt+3")
     snapshot(page, "finder-fields")
+    assert violations(page) == [], "finder-fields"
 
     # A formula field is listed, greyed, with its reason; Enter on it chooses nothing.
     page.keyboard.press("Control+a")
@@ -197,6 +200,7 @@ def test_a_field_is_chosen_with_the_mouse_and_the_list_fits_a_phone(
     assert box is not None
     assert 0 <= box["x"] <= box["x"] + box["width"] <= 390, box
     snapshot(page, "finder-phone")
+    assert violations(page) == [], "finder-phone"
 
     page.get_by_role("button", name="Required").click()
     expect(page.get_by_role("button", name="Required")).to_have_attribute("aria-pressed", "true")

@@ -21,6 +21,7 @@ from tests.browser.conftest import (
     push_anyway,
     snapshot,
     value_inputs,
+    violations,
 )
 from tests.conftest import RunningApp
 
@@ -56,6 +57,7 @@ def test_a_424_is_said_once_and_the_saved_configuration_stays_readable(
     expect(field_inputs(page).first).to_be_editable()
     expect(page.get_by_text("Field details could not be loaded")).to_be_visible()
     snapshot(page, "configuration-424")
+    assert violations(page) == [], "configuration-424"
 
 
 def push_with_a_field_contact_lacks(page: Page, app: RunningApp) -> None:
@@ -95,6 +97,7 @@ def test_a_400_is_shown_in_the_row_it_names(page: Page, app: RunningApp) -> None
     history = page.get_by_role("table", name="Pushes of this configuration, newest first")
     expect(history).to_contain_text(f"Field row 2 · name: {NO_SHOE_SIZE}")
     snapshot(page, "configuration-push-failed-400")
+    assert violations(page) == [], "configuration-push-failed-400"
 
 
 def test_a_reload_after_a_failed_push_still_shows_the_draft(page: Page, app: RunningApp) -> None:

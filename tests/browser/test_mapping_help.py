@@ -19,6 +19,7 @@ from tests.browser.conftest import (
     snapshot,
     step_path,
     value_inputs,
+    violations,
 )
 from tests.conftest import RunningApp
 
@@ -58,6 +59,7 @@ def test_the_seed_example_is_built_with_suggest_mappings_and_pushed_in_at_most_8
     expect(suggested.get_by_label(name, exact=True)).to_be_checked()
     expect(suggested.get_by_label("Website (Website) ← Input columns › domain")).to_be_checked()
     snapshot(page, "mapping-suggestions")
+    assert violations(page) == [], "mapping-suggestions"
 
     act()
     page.get_by_role("button", name="Add the ticked mappings").click()
@@ -142,6 +144,7 @@ def test_changing_the_object_keeps_the_rows_it_can_and_undo_brings_back_the_rest
     assert field_inputs(page).evaluate_all("all => all.map(i => i.value)") == ["Email", "Title"]
     expect(external_id(page)).to_have_value("Email")  # Lead's Email is an External ID too
     snapshot(page, "object-changed-rows-set-aside")
+    assert violations(page) == [], "object-changed-rows-set-aside"
 
     page.get_by_role("button", name="Undo the object change").click()
     expect(object_input(page)).to_have_value("Contact")

@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     open_configuration,
     snapshot,
     value_inputs,
+    violations,
 )
 from tests.conftest import RunningApp
 
@@ -43,3 +44,4 @@ def test_an_object_with_none_of_the_fields_sets_every_row_aside_and_starts_from_
     expect(value_inputs(page)).to_have_value("")
     expect(page.get_by_role("button", name="Undo the object change")).to_be_visible()
     snapshot(page, "configuration-object-changed")
+    assert violations(page) == [], "configuration-object-changed"

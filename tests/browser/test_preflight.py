@@ -18,6 +18,7 @@ from tests.browser.conftest import (
     open_configuration,
     snapshot,
     value_inputs,
+    violations,
 )
 from tests.conftest import RunningApp
 
@@ -49,6 +50,7 @@ def test_the_broken_lead_is_held_back_then_fixed_and_pushed(page: Page, app: Run
     expect(rows.nth(4)).to_contain_text("true or false")
     expect(checks).to_contain_text("Last Name (LastName)")
     snapshot(page, "preflight-problems")
+    assert violations(page) == [], "preflight-problems"
 
     # A link in the panel takes the focus to the control it is about.
     checks.get_by_role("link", name=re.compile("^Row 3")).click()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import object_input, open_configuration, step_path
+from tests.browser.conftest import object_input, open_configuration, step_path, violations
 from tests.conftest import RunningApp
 
 pytestmark = pytest.mark.browser
@@ -40,3 +40,4 @@ def test_pull_from_floqer_can_be_pressed_again_after_a_pull(page: Page, app: Run
     pull.click()
     differences = page.get_by_role("table").filter(has_text="difference(s)")
     expect(differences).to_contain_text("Lead")
+    assert violations(page) == [], "the pull's differences"

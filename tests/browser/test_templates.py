@@ -18,6 +18,7 @@ from tests.browser.conftest import (
     open_configuration,
     snapshot,
     value_inputs,
+    violations,
 )
 from tests.conftest import RunningApp
 
@@ -46,6 +47,7 @@ def test_a_configuration_starts_another_steps_configuration_as_a_template(
     expect(main_sheet.get_by_role("button", name="Use the template here")).to_have_count(0)
     webinar = page.get_by_role("region", name="Webinar attendees")
     snapshot(page, "template-pick")
+    assert violations(page) == [], "template-pick"
     webinar.get_by_role("button", name="Use the template here").click()
 
     expect(page.get_by_text("Started from a template")).to_be_visible()
