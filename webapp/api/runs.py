@@ -42,7 +42,7 @@ from webapp.api.models import (
 from webapp.api.routing import api_router
 from webapp.context import AppContext
 from webapp.db import SavedConfiguration, TestRun
-from webapp.floqer.errors import FloqerError
+from webapp.floqer.errors import FloqerError, FloqerNotFound
 from webapp.services.configurations import VersionConflict, get_configuration
 from webapp.services.editing import Draft, PushRefused
 from webapp.services.form_options import field_facts
@@ -96,14 +96,17 @@ def run_out(run: TestRun) -> TestRunOut:
 
 
 def _field(stored: dict[str, object]) -> FieldPreviewOut:
+    """A field as a run stored it (TestRun.fields), read leniently: older rows may lack keys."""
     action = str(stored.get("action", "send"))
-    return FieldPreviewOut(
-        name=str(stored.get("name", "")),
-        value=str(stored.get("value", "")),
-        resolved=str(stored.get("resolved", "")),
-        action=action if action in ("send", "skip", "clear", "later") else "send",  # type: ignore[arg-type]
-        note=str(stored.get("note", "")),
-        is_key=bool(stored.get("is_key", False)),
+    return FieldPreviewOut.model_validate(
+        {
+            "name": str(stored.get("name", "")),
+            "value": str(stored.get("value", "")),
+            "resolved": str(stored.get("resolved", "")),
+            "action": action if action in ("send", "skip", "clear", "later") else "send",
+            "note": str(stored.get("note", "")),
+            "is_key": bool(stored.get("is_key", False)),
+        }
     )
 
 
@@ -143,7 +146,7 @@ def _choice(
         return run_choice(ctx, config, upsert, panel)
     except FloqerError as exc:
         raise ApiError(
-            404 if "no longer in the sheet" in exc.user_message else 502,
+            404 if isinstance(exc, FloqerNotFound) else 502,
             f"The chosen row could not be read: {exc.user_message}",
             [ErrorDetail(field="body.row_id", message="not read")],
         ) from None

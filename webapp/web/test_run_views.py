@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from webapp.context import AppContext
 from webapp.db import SavedConfiguration, TestRun
-from webapp.floqer.errors import FloqerError
+from webapp.floqer.errors import FloqerError, FloqerNotFound
 from webapp.floqer.models import ActionNode, SheetRow
 from webapp.services.form_options import sheet_chain
 from webapp.services.test_run_preview import (
@@ -172,7 +172,7 @@ def run_choice(
         found = client.list_rows(config.workflow_id, config.sheet_id, [panel.row])
         row: SheetRow | None = next((r for r in found if r.row_id == panel.row), None)
         if row is None:
-            raise FloqerError("The chosen row is no longer in the sheet: choose another.")
+            raise FloqerNotFound("The chosen row is no longer in the sheet: choose another.")
         values = {name: as_text(value) for name, value in row.values.items()}
         choice = RowChoice(row_id=row.row_id, values=values)
     else:
