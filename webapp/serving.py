@@ -10,7 +10,7 @@ import threading
 import time
 
 import uvicorn
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive
 
 
 class BackgroundServer:
@@ -63,3 +63,22 @@ class BackgroundServer:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+
+async def read_bounded(receive: Receive, limit: int) -> bytes | None:
+    """An ASGI request's whole body, or None as soon as it grows past `limit` bytes: read
+    chunk by chunk, so a chunked upload with no Content-Length is held to the limit too."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)

@@ -19,6 +19,7 @@ from webapp.sandbox.errors import FloqerApiError
 from webapp.sandbox.faults import Scope as FaultScope
 from webapp.sandbox.faults import fault_for
 from webapp.sandbox.ratelimit import RateLimiter
+from webapp.serving import read_bounded
 
 API_PREFIX = "/api/v1"
 WHO_AM_I = f"{API_PREFIX}/user/"
@@ -128,20 +129,7 @@ class Gate:
 
     async def _read_body(self, receive: Receive) -> bytes | None:
         """The whole body, read up front so a chunked upload is held to the limit too."""
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body_bytes:
-                return None
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        return b"".join(chunks)
+        return await read_bounded(receive, self.max_body_bytes)
 
 
 def _too_large(limit: int) -> FloqerApiError:

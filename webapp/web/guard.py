@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from webapp.serving import read_bounded
 from webapp.settings import Network, is_trusted
 from webapp.web.auth import UNSAFE
 from webapp.web.errors import error_response, unexpected_failure_page
@@ -73,20 +74,7 @@ class FrontDoor:
                     return None
             except ValueError:
                 return None
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body_bytes:
-                return None
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        return b"".join(chunks)
+        return await read_bounded(receive, self.max_body_bytes)
 
 
 class CatchUnexpected:
