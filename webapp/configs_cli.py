@@ -28,7 +28,7 @@ from webapp.services import NotFound
 from webapp.services.accounts import find_user, rank
 from webapp.services.configurations import get_configuration, list_configurations
 from webapp.services.importing import CheckLine, Reach, Saving, check_lines
-from webapp.services.planning import APPLIED, Applied, Planned, PlanProblem, apply_one, plan
+from webapp.services.planning import APPLIED, Applied, Planned, PlanProblem, apply_all, plan
 from webapp.services.pushing import LEASE_MARGIN
 from webapp.services.transfer import (
     MAX_DOCUMENT_BYTES,
@@ -222,15 +222,18 @@ def apply_file(
         session.commit()  # the plan only read (a pull may have settled an unknown push)
         note = f"applied from {_file_name(path)} ({document.source}) by the {CLI}"
         saving = Saving(author, note, action=APPLIED)
-        done: list[Applied] = []
-        for p in planned:
-            try:
-                done.append(
-                    apply_one(reach, session, p, saving, push_too=push, force=force, lease=lease)
-                )
-            except PlanProblem as exc:
-                return redact(f"apply stopped at {exc} {_rest(done, planned)}")
-            _print_applied(done[-1:])
+        done, stopped = apply_all(
+            reach,
+            session,
+            planned,
+            saving,
+            push_too=push,
+            force=force,
+            lease=lease,
+            each=lambda applied: _print_applied([applied]),
+        )
+        if stopped is not None:
+            return redact(f"apply stopped at {stopped.problem} {stopped.rest(done, planned)}")
     sys.stdout.write(_applied_summary(done) + "\n")
     return 0
 
@@ -264,12 +267,6 @@ def _what_happened(applied: Applied) -> str:
     if applied.pushed is not None:
         parts.append(f"Pushed: {applied.pushed.summary}")
     return " ".join(parts) or "unchanged, nothing to do."
-
-
-def _rest(done: list[Applied], planned: list[Planned]) -> str:
-    applied = ", ".join(str(a.planned.review.index + 1) for a in done) or "none"
-    untouched = len(planned) - len(done) - 1
-    return f"Applied before it: {applied}; the {untouched} after it untouched."
 
 
 def _applied_summary(done: list[Applied]) -> str:

@@ -22,7 +22,7 @@ from webapp.api.routing import api_router
 from webapp.db import utcnow
 from webapp.services.configurations import get_configuration, list_configurations
 from webapp.services.importing import Reach, Saving
-from webapp.services.planning import APPLIED, Applied, PlanProblem, apply_one, plan
+from webapp.services.planning import APPLIED, Applied, PlanProblem, apply_all, plan
 from webapp.services.pushing import LEASE_MARGIN
 from webapp.services.transfer import DocumentProblem, export_document, parse_document
 from webapp.web.deps import CtxDep, SessionDep, floqer_for
@@ -78,19 +78,18 @@ def import_document(
     note = f"imported through the API ({document.source})"
     saving = Saving(author(caller), note, action=APPLIED)
     lease = timedelta(seconds=ctx.settings.floqer_timeout_seconds) + LEASE_MARGIN
-    done: list[Applied] = []
-    for p in planned:
-        try:
-            done.append(
-                apply_one(reach, session, p, saving, push_too=push, force=force, lease=lease)
-            )
-        except PlanProblem as exc:
-            applied = ", ".join(str(a.planned.review.index + 1) for a in done) or "none"
-            raise ApiError(
-                409,
-                f"Applying stopped at {exc} Applied before it: {applied}; the rest untouched.",
-                [ErrorDetail(field=f"body.configurations.{p.review.index}", message=str(exc))],
-            ) from None
+    done, stopped = apply_all(
+        reach, session, planned, saving, push_too=push, force=force, lease=lease
+    )
+    if stopped is not None:
+        applied = ", ".join(str(a.planned.review.index + 1) for a in done) or "none"
+        where = f"body.configurations.{stopped.at.review.index}"
+        raise ApiError(
+            409,
+            f"Applying stopped at {stopped.problem} Applied before it: {applied}; the rest "
+            "untouched.",
+            [ErrorDetail(field=where, message=str(stopped.problem))],
+        )
     return ImportOut(configurations=[_imported(a) for a in done])
 
 

@@ -11,6 +11,7 @@ second time. Nothing here prints: webapp.configs_cli says what happened.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Literal
@@ -278,3 +279,45 @@ def _save(reach: Reach, session: Session, planned: Planned, saving: Saving) -> O
     if outcome.kind == "warning":
         raise PlanProblem(f"{planned.title}: {outcome.message}")
     return outcome
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """Where applying a document stopped: the configuration, and why."""
+
+    at: Planned
+    problem: PlanProblem
+
+    def rest(self, done: Sequence[Applied], planned: Sequence[Planned]) -> str:
+        """Which were applied before it and how many after it were left untouched."""
+        applied = ", ".join(str(a.planned.review.index + 1) for a in done) or "none"
+        untouched = len(planned) - len(done) - 1
+        return f"Applied before it: {applied}; the {untouched} after it untouched."
+
+
+def apply_all(
+    reach: Reach,
+    session: Session,
+    planned: Sequence[Planned],
+    saving: Saving,
+    *,
+    push_too: bool,
+    force: bool,
+    lease: timedelta,
+    each: Callable[[Applied], None] | None = None,
+) -> tuple[list[Applied], Stopped | None]:
+    """Apply the plan in order (apply_one each, `each` told of every one applied), stopping
+    at the first that cannot be applied with the rest untouched: (what was applied, where
+    it stopped or None)."""
+    done: list[Applied] = []
+    for p in planned:
+        try:
+            applied = apply_one(
+                reach, session, p, saving, push_too=push_too, force=force, lease=lease
+            )
+        except PlanProblem as exc:
+            return done, Stopped(p, exc)
+        done.append(applied)
+        if each is not None:
+            each(applied)
+    return done, None
