@@ -16,6 +16,7 @@ from webapp.metadata_cache import MetadataCache
 from webapp.secrets_box import KeyBox
 from webapp.settings import Settings
 from webapp.transactions import reads_ended_before
+from webapp.web.rendered import RenderedParts
 
 
 @dataclass
@@ -38,6 +39,7 @@ class AppContext:
     metadata: MetadataCache
     gate: FloqerGate
     health: Health
+    rendered: RenderedParts = field(default_factory=RenderedParts)  # warm fragments, bounded
 
     @property
     def sandbox_mode(self) -> bool:
