@@ -218,7 +218,7 @@ def test_a_push_with_preflight_errors_is_refused_unless_forced_and_floqer_refusa
 def test_floqer_failures_of_a_push_are_the_envelope_with_the_plain_message_and_recorded(
     start_app: AppFactory, key: str, status: int, code: str, message: str
 ) -> None:
-    app = start_app(floqer_timeout_seconds=0.5)
+    app = start_app(floqer_timeout_seconds=2.0, sandbox={"slow_key_seconds": 3.0})
     app.add_user(EDITOR.email, EDITOR.role, EDITOR.token, EDITOR.csrf)
     token = create_api_token(app, EDITOR, "CI", "editor")
     with app.signed_in() as web:

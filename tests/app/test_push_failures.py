@@ -74,7 +74,7 @@ def test_a_key_revoked_after_it_was_added_reads_plainly(app: RunningApp, web: ht
 
 
 def test_a_timeout_is_a_plain_message(start_app: AppFactory) -> None:
-    app = start_app(floqer_timeout_seconds=0.5)
+    app = start_app(floqer_timeout_seconds=2.0, sandbox={"slow_key_seconds": 3.0})
     with app.signed_in() as web:
         _, page = push_with(web, "floq_sandbox_slow")
     assert "Floqer took too long to answer" in page

@@ -10,11 +10,13 @@ import gzip
 
 import httpx
 import pytest
+from bs4 import Tag
 
 from tests.app.flows import (
     ACCOUNT_SYNC,
     add_connection,
     form_fields,
+    soup,
     start_configuration,
     text_of,
 )
@@ -129,3 +131,25 @@ def test_the_kept_parts_stay_within_their_byte_bound() -> None:
 def test_rows_holding_values_that_cannot_be_keys_are_rendered_every_time(value: object) -> None:
     assert hashable(("config", ("row", "value")))
     assert not hashable(("config", ("row", value)))
+
+
+def test_a_warm_object_picker_shows_the_object_each_save_chose(start_app: AppFactory) -> None:
+    app = start_app()
+    with app.signed_in() as web:
+        config = start_configuration(web, add_connection(web), ACCOUNT_SYNC)
+        url = f"/configurations/{config}/fragments/objects"
+
+        def chosen() -> str:
+            found = soup(web.get(url)).find("input", attrs={"name": "salesforce_object"})
+            assert isinstance(found, Tag)
+            return str(found["value"])
+
+        assert chosen() == chosen() == "Account"
+        rows = [("Email", "{{input.email}}"), ("LastName", "{{input.last_name}}")]
+        saved = web.post(
+            f"/configurations/{config}/save",
+            data=form_fields("Contacts", "Contact", "Email", rows, version=1),
+        )
+        assert saved.status_code == 303, text_of(saved)
+        assert chosen() == "Contact"
+        assert "objects in the connected org" in text_of(web.get(url))

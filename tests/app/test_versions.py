@@ -261,7 +261,7 @@ def test_a_failed_push_shows_floqers_problems_and_message_in_its_history_row(
 def test_a_push_of_unknown_outcome_says_so_and_how_to_settle_it(
     start_app: Any,
 ) -> None:
-    app = start_app(floqer_timeout_seconds=0.5)
+    app = start_app(floqer_timeout_seconds=2.0, sandbox={"slow_key_seconds": 3.0})
     with app.signed_in() as web:
         config = start_configuration(web, add_connection(web))
         other = add_connection(web, "floq_sandbox_slow", label="Slow key")

@@ -9,6 +9,7 @@ both fragments aim at, so that two failing fragments say it once).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Annotated, Any
 
@@ -52,7 +53,10 @@ def object_picker(
     config = get_configuration(session, configuration_id)
     shown = picker(ctx, floqer_for(ctx, config.connection), config)
     context = fragment_context(config, picker=shown)
-    return render(request, "configuration.html", context, block="object_picker")
+    if shown.failure or not shown.objects or context["placed"]:
+        return render(request, "configuration.html", context, block="object_picker")
+    shows = (config.id, context["upsert"].salesforce_object, shown.as_of)
+    return _kept(request, ctx, (shown.objects,), shows, context, "object_picker")
 
 
 @router.get(FRAGMENTS + "/object-fields")
@@ -76,14 +80,10 @@ def object_fields_fragment(
     fields, placed = part.fields, context["placed"]
     if fields is None or fields.problem or part.failure or placed:
         return _rechecked(_fields_part(request, context))
-    # Warm and quiet: the same bytes for everyone while the org's lists stay the same.
     rows, references = tuple(part.rows), tuple(part.references)
     shows = (config.id, fields.object_name, part.external_id, rows, references, part.as_of)
-    if not hashable(shows):
-        return _rechecked(_fields_part(request, context))
     lists = (fields.fields, fields.external_ids)
-    done = ctx.rendered.get(lists, shows, lambda: bytes(_fields_part(request, context).body))
-    return _rechecked(respond(request, done))
+    return _rechecked(_kept(request, ctx, lists, shows, context, "object_fields"))
 
 
 @router.post(FRAGMENTS + "/object-fields")
@@ -261,6 +261,25 @@ def _editing(
 
 def _fields_part(request: Request, context: dict[str, Any]) -> Response:
     return render(request, "configuration.html", context, block="object_fields")
+
+
+def _kept(
+    request: Request,
+    ctx: AppContext,
+    lists: tuple[Sequence[Any], ...],
+    shows: tuple[Any, ...],
+    context: dict[str, Any],
+    block: str,
+) -> Response:
+    """A warm, quiet block: the same bytes for everyone while the org's `lists` stay the
+    same objects and what else it `shows` is equal (webapp.web.rendered)."""
+    if not hashable(shows):
+        return render(request, "configuration.html", context, block=block)
+
+    def build() -> bytes:
+        return bytes(render(request, "configuration.html", context, block=block).body)
+
+    return respond(request, ctx.rendered.get(lists, (block, *shows), build))
 
 
 def _unchanged(request: Request, message: str) -> Response:
