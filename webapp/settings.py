@@ -7,7 +7,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -138,6 +138,7 @@ def _networks(text: str) -> tuple[str, ...]:
     return tuple(networks)
 
 
+@lru_cache(maxsize=1024)  # asked on every request, of a handful of addresses: parsing was 4 %
 def is_trusted(address: str, networks: tuple[Network, ...]) -> bool:
     try:
         ip = ipaddress.ip_address(address)

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from webapp.db import AppSetting, LoginFailure, User, UserSession, utcnow
@@ -218,25 +218,28 @@ class LiveSession:
 
 
 # The session and its user in one indexed query (sessions.token_hash is unique), as plain
-# columns: no ORM objects are built for a lookup every request makes.
-_LIVE_SESSION = select(
-    UserSession.id,
-    UserSession.created_at,
-    UserSession.last_seen_at,
-    UserSession.csrf_token,
-    User.id,
-    User.email,
-    User.role,
-).join(User, User.id == UserSession.user_id)
+# columns: no ORM objects are built for a lookup every request makes. Built once, with the
+# digest bound at each use, so no statement is built and keyed per request either.
+_LIVE_SESSION_OF = (
+    select(
+        UserSession.id,
+        UserSession.created_at,
+        UserSession.last_seen_at,
+        UserSession.csrf_token,
+        User.id,
+        User.email,
+        User.role,
+    )
+    .join(User, User.id == UserSession.user_id)
+    .where(UserSession.token_hash == bindparam("digest"))
+)
 
 
 def find_session(session: Session, token: str, now: datetime | None = None) -> LiveSession | None:
     """The live session of this cookie token; an expired one is deleted on the way."""
     if not token or len(token) > 100:
         return None
-    row = session.execute(
-        _LIVE_SESSION.where(UserSession.token_hash == _token_hash(token))
-    ).one_or_none()
+    row = session.execute(_LIVE_SESSION_OF, {"digest": _token_hash(token)}).one_or_none()
     if row is None:
         return None
     record_id, created_at, last_seen_at, csrf_token, user_id, email, role = row

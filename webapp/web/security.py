@@ -30,6 +30,10 @@ HEADERS = {
     "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
 
+# Encoded once, as every answer carries them; pages and fragments also say no-store.
+_STATIC = tuple((name.encode(), value.encode()) for name, value in HEADERS.items())
+_PAGES = (*_STATIC, (b"cache-control", b"no-store"))
+
 
 class SecurityHeaders:
     """Adds the headers to every answer; pages and fragments are never cached. Outermost of
@@ -50,15 +54,11 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
-                extra = dict(HEADERS)
-                if not static:
-                    extra["cache-control"] = "no-store"
-                extra["server-timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
-                headers += [
-                    (name.encode(), value.encode())
-                    for name, value in extra.items()
-                    if name.encode() not in present
-                ]
+                took = f"app;dur={(time.perf_counter() - started) * 1000:.1f}".encode()
+                extra = _STATIC if static else _PAGES
+                headers += [pair for pair in extra if pair[0] not in present]
+                if b"server-timing" not in present:
+                    headers.append((b"server-timing", took))
                 message["headers"] = headers
             await send(message)
 
