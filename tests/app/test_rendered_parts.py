@@ -112,19 +112,27 @@ def test_an_entry_is_used_only_with_the_very_lists_it_was_made_from() -> None:
     assert one.gzipped is None  # under 1 KiB: sent as it is
 
 
-def test_the_kept_parts_stay_within_their_byte_bound() -> None:
-    parts, org = RenderedParts(max_bytes=40_000), Lists()
-    page = ("<p>" + "x" * 6_000 + "</p>").encode()
+def test_the_kept_parts_stay_within_their_bounds_and_a_remade_part_lets_old_lists_go() -> None:
+    org, page = Lists(), ("<p>" + "x" * 4_000 + "</p>").encode()
+    by_bytes = RenderedParts(max_bytes=20_000)
+    for n in range(20):
+        by_bytes.get((org.fields,), (n,), lambda: page)
+        assert by_bytes.bytes <= 20_000
+    assert set(by_bytes.entries) == {(16,), (17,), (18,), (19,)}
+    parts = RenderedParts(max_bytes=40_000, max_entries=5)
     for n in range(20):
         parts.get((org.fields,), (n,), lambda: page)
-        assert parts.bytes <= 40_000
-    assert 0 < len(parts.entries) < 20
-    kept = {key[1] for key in parts.entries}
-    assert (19,) in kept
-    assert (0,) not in kept
-    huge = parts.get((org.fields,), ("huge",), lambda: b"y" * 30_000)
-    assert huge.body == b"y" * 30_000
-    assert ("huge",) not in {key[1] for key in parts.entries}  # too big to keep
+    assert len(parts.entries) == 5
+    assert set(parts.entries) == {(n,) for n in range(15, 20)}  # least recently used out
+    huge = parts.get((org.fields,), ("huge",), lambda: b"y" * 11_000)
+    assert huge.body == b"y" * 11_000
+    assert ("huge",) not in parts.entries  # too big to keep
+
+    refreshed = Lists()  # the cache read the org again: new lists, same key
+    remade = parts.get((refreshed.fields,), (19,), lambda: b"<p>new</p>")
+    assert remade.body == b"<p>new</p>"
+    assert len(parts.entries) == 5
+    assert parts.entries[(19,)].lists[0] is refreshed.fields  # the old list is not held
 
 
 @pytest.mark.parametrize("value", [["a", "list"], {"an": "object"}])

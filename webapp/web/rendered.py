@@ -1,14 +1,15 @@
-"""Warm fragments rendered once: the fields part of a 900-field object, as HTML and gzipped.
+"""Warm fragments rendered once: the object picker and the fields part, as HTML and gzipped.
 
-A warm fields part is the same bytes for everyone who opens the same saved configuration
-while the org's field list is the same cached list: rendering it (900 fields' guide, the
-rows, the External ID choices) and compressing it again for each request was most of its
-server time. Each entry is kept with the very list objects its HTML was made from and is
-used only while the metadata cache still hands out those same objects (identity, not
-equality: a refresh or a change of the org makes new lists, so a kept page can never outlive
-the metadata it shows). Everything else the HTML shows is in the key. Bounded by bytes; a
-part with anything passing in it (a Floqer failure, a push's problems, a notice) is never
-kept.
+A warm part is the same bytes for everyone who opens the same saved configuration while the
+org's lists are the same cached lists: rendering the fields part of a 900-field object (the
+fields' guide, the rows, the External ID choices) and compressing it again for each request
+was most of its server time. Each entry is kept with the very list objects its HTML was made
+from and is used only while the metadata cache still hands out those same objects (identity,
+not equality: a refresh or a change in the org makes new lists, so a kept part never outlives
+the metadata it shows); everything else the HTML shows is its key, and a part made again
+from new lists takes its old entry's place, letting the old lists go. Bounded by bytes and by
+entries (each holds its lists); a part with anything passing in it (a Floqer failure, a
+push's problems, a notice) is never kept.
 """
 
 from __future__ import annotations
@@ -39,23 +40,23 @@ class Rendered:
 
 
 class RenderedParts:
-    """A byte-bounded LRU of rendered fragments, keyed by what they show."""
+    """A bounded LRU of rendered parts, keyed by what they show."""
 
-    def __init__(self, max_bytes: int = 8 * 1024 * 1024) -> None:
+    def __init__(self, max_bytes: int = 8 * 1024 * 1024, max_entries: int = 64) -> None:
         self.max_bytes = max_bytes
+        self.max_entries = max_entries
         self.bytes = 0
-        self.entries: OrderedDict[tuple[tuple[int, ...], Hashable], Rendered] = OrderedDict()
+        self.entries: OrderedDict[Hashable, Rendered] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(
         self, lists: tuple[Sequence[Any], ...], key: Hashable, build: Callable[[], bytes]
     ) -> Rendered:
-        """The fragment for `key` made from these very `lists`, built (and kept) if need be."""
-        full = (tuple(id(each) for each in lists), key)
+        """The part for `key` made from these very `lists`, built (and kept) if need be."""
         with self.lock:
-            hit = self.entries.get(full)
+            hit = self.entries.get(key)
             if hit is not None and all(a is b for a, b in zip(hit.lists, lists, strict=True)):
-                self.entries.move_to_end(full)
+                self.entries.move_to_end(key)
                 return hit
         body = build()
         gzipped = gzip.compress(body, GZIP_LEVEL, mtime=0) if len(body) >= MIN_GZIP else None
@@ -63,19 +64,14 @@ class RenderedParts:
         if made.size > self.max_bytes // 4:
             return made  # one part may not crowd out all the others
         with self.lock:
-            old = self.entries.pop(full, None)
+            old = self.entries.pop(key, None)  # made from lists the cache no longer has
             self.bytes -= old.size if old else 0
-            self.entries[full] = made
+            self.entries[key] = made
             self.bytes += made.size
-            while self.bytes > self.max_bytes:
+            while self.bytes > self.max_bytes or len(self.entries) > self.max_entries:
                 _, dropped = self.entries.popitem(last=False)
                 self.bytes -= dropped.size
         return made
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-            self.bytes = 0
 
 
 def hashable(key: Any) -> bool:
