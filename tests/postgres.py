@@ -16,7 +16,6 @@ import itertools
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -28,6 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
+from tests.ports import free_port
 from webapp import migrate
 
 TEMPLATE = "webapp_template"
@@ -43,13 +43,6 @@ def _bin_dir() -> Path:
     return Path(found[-1]).parent
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 class Cluster:
     """One PostgreSQL server of this process's, stopped when the process exits."""
 
@@ -61,7 +54,7 @@ class Cluster:
             owner = pwd.getpwnam("postgres")
             os.chown(self._dir, owner.pw_uid, owner.pw_gid)
             self._as = ["runuser", "-u", "postgres", "--"]
-        self.port = _free_port()
+        self.port = free_port()
         data = self._dir / "data"
         self._run(
             "initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8",

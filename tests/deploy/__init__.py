@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -17,20 +16,16 @@ from pathlib import Path
 
 import httpx
 
+from tests.ports import free_port
 from tests.support import TLS
 
 REPO = Path(__file__).resolve().parents[2]
 ENTRYPOINT = REPO / "docker" / "entrypoint.sh"
 # Generous, for a loaded CI machine: these are deadlines, never performance claims.
+__all__ = ["free_port"]  # re-exported for the tests that start servers on a port
+
 DEADLINE_SECONDS = 90.0
 STOP_SECONDS = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def deploy_env(python: str, **settings: str) -> dict[str, str]:
@@ -75,9 +70,18 @@ class Servers:
         self._started: list[RunningServer] = []
 
     def start(self, env: dict[str, str], *, cwd: Path) -> RunningServer:
-        server = self.launch(env, cwd=cwd)
-        wait_until_healthy(server)
-        return server
+        """Start a server and wait until it is healthy. free_port() can only say a port was
+        free a moment ago: when another test's server took it first, start again on another."""
+        for _ in range(3):
+            server = self.launch(env, cwd=cwd)
+            try:
+                wait_until_healthy(server)
+            except PortTaken:
+                continue
+            return server
+        raise AssertionError(
+            f"three free ports were taken before the server bound them:\n{server.output()}"
+        )
 
     def launch(self, env: dict[str, str], *, cwd: Path) -> RunningServer:
         """Start a server without waiting for it (wait_until_healthy() waits)."""
@@ -118,12 +122,18 @@ def _signal_group(process: subprocess.Popen[bytes], signum: signal.Signals) -> N
         os.killpg(process.pid, signum)
 
 
+class PortTaken(AssertionError):
+    """The server could not bind the port free_port() found: something else took it since."""
+
+
 def wait_until_healthy(server: RunningServer) -> None:
     deadline = time.monotonic() + DEADLINE_SECONDS
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            status = server.process.returncode
-            raise AssertionError(f"the server exited early ({status}):\n{server.output()}")
+            status, output = server.process.returncode, server.output()
+            if "address already in use" in output:
+                raise PortTaken(output)
+            raise AssertionError(f"the server exited early ({status}):\n{output}")
         try:
             if httpx.get(f"{server.url}/healthz", timeout=5, verify=TLS).status_code == 200:
                 return

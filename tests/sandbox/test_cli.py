@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -12,16 +11,10 @@ import httpx
 import pytest
 
 from tests.conftest import SandboxFactory
+from tests.ports import free_port
 from tests.support import TLS
 
 KEY = {"Authorization": "Bearer floq_cli_test"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture
