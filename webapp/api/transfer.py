@@ -82,12 +82,11 @@ def import_document(
         reach, session, planned, saving, push_too=push, force=force, lease=lease
     )
     if stopped is not None:
-        applied = ", ".join(str(a.planned.review.index + 1) for a in done) or "none"
         where = f"body.configurations.{stopped.at.review.index}"
         raise ApiError(
             409,
-            f"Applying stopped at {stopped.problem} Applied before it: {applied}; the rest "
-            "untouched.",
+            f"Applying stopped at {stopped.problem} Applied before it: "
+            f"{stopped.applied(done)}; the rest untouched.",
             [ErrorDetail(field=where, message=str(stopped.problem))],
         )
     return ImportOut(configurations=[_imported(a) for a in done])

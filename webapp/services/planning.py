@@ -288,11 +288,15 @@ class Stopped:
     at: Planned
     problem: PlanProblem
 
+    @staticmethod
+    def applied(done: Sequence[Applied]) -> str:
+        """The numbers (from 1, in the document) of those applied before it, or "none"."""
+        return ", ".join(str(a.planned.review.index + 1) for a in done) or "none"
+
     def rest(self, done: Sequence[Applied], planned: Sequence[Planned]) -> str:
         """Which were applied before it and how many after it were left untouched."""
-        applied = ", ".join(str(a.planned.review.index + 1) for a in done) or "none"
         untouched = len(planned) - len(done) - 1
-        return f"Applied before it: {applied}; the {untouched} after it untouched."
+        return f"Applied before it: {self.applied(done)}; the {untouched} after it untouched."
 
 
 def apply_all(

@@ -24,8 +24,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-MIN_GZIP = 1024  # as the app's GZipMiddleware: smaller answers leave as they are
-GZIP_LEVEL = 3  # as the app's GZipMiddleware
+# The app's GZipMiddleware is set up with these too (webapp.app), so a kept part leaves
+# exactly as a rendered one would: smaller answers as they are, the others at this level.
+MIN_GZIP = 1024
+GZIP_LEVEL = 3
 
 
 @dataclass(frozen=True)
