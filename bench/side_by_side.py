@@ -174,8 +174,8 @@ def throughput(
     bare_url: str,
     cookies: dict[str, str],
     connections: int = 16,
-    seconds: float = 1.5,
-    rounds: int = 2,
+    seconds: float = 2.0,
+    rounds: int = 3,
 ) -> str:
     """Requests per second at `connections` connections, the app's and the bare app's in
     turns, `rounds` of `seconds` each."""

@@ -138,12 +138,12 @@ class Servers:
         self._started.append(server)
         return server.url
 
-    def app(self, settings: Settings) -> str:
+    def app(self, settings: Settings) -> BackgroundServer:
         server = BackgroundServer(create_app(settings)).start()
         self._started.append(server)
         if ON_POSTGRES and settings.database_url not in self._databases:
             self._databases.append(settings.database_url)
-        return server.url
+        return server
 
     def stop_all(self) -> None:
         for server in self._started:
@@ -190,7 +190,8 @@ def launch_app(
     settings = app_settings(data_dir, floqer_base_url, **overrides)
     if fresh and users:
         add_signed_in_user(settings.database_url, ADMIN_EMAIL, "admin", SESSION_TOKEN)
-    return RunningApp(servers.app(settings), settings, sandbox_url)
+    server = servers.app(settings)
+    return RunningApp(server.url, settings, sandbox_url, server.app)
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,7 @@ class RunningApp:
     url: str
     settings: Settings
     sandbox_url: str | None  # None when the app runs its own embedded sandbox
+    asgi: Any = None  # the app itself (it runs in this process), for what no page shows
 
     def sandbox_api(self, key: str = "floq_test_0001") -> httpx.Client:
         """A Floqer API client straight to the sandbox behind the app (to check what it holds)."""

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, object_session, sessionmaker
 from webapp.db import Connection
 from webapp.floqer.client import FloqerClient
 from webapp.floqer.limits import FloqerGate
+from webapp.loop_reads import LoopReads
 from webapp.metadata_cache import MetadataCache
 from webapp.secrets_box import KeyBox
 from webapp.settings import Settings
@@ -40,6 +41,7 @@ class AppContext:
     gate: FloqerGate
     health: Health
     rendered: RenderedParts = field(default_factory=RenderedParts)  # warm fragments, bounded
+    loop_reads: LoopReads | None = None  # warm reads on the event loop (SQLite only)
 
     @property
     def sandbox_mode(self) -> bool:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from webapp.floqer.errors import FloqerError
+from webapp.loop_reads import must_not_wait
 
 T = TypeVar("T")
 Key = tuple[Hashable, ...]
@@ -116,6 +117,7 @@ class MetadataCache:
         with self._lock:
             served, refresh = self._kept(key, load, weight)
             if served is None:
+                must_not_wait()  # on the event loop, a miss is the thread pool's to wait for
                 joined = self._loading.get(key)
                 loading = joined or self._loading.setdefault(key, Future())
         if served is not None:

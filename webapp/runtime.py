@@ -23,6 +23,7 @@ from webapp.context import AppContext, Health
 from webapp.db import make_engine, unreachable
 from webapp.floqer.client import build_http_client
 from webapp.floqer.limits import FloqerGate
+from webapp.loop_reads import loop_reads_for
 from webapp.metadata_cache import MetadataCache
 from webapp.migrate import alembic_config
 from webapp.secrets_box import KeyBox
@@ -67,6 +68,7 @@ def running(settings: Settings, *, pool_size: int) -> Iterator[AppContext]:
         ),
         gate=FloqerGate(settings.floqer_calls_per_key, settings.floqer_calls_pending),
         health=Health(make_engine(settings.database_url, pooled=False)),
+        loop_reads=loop_reads_for(settings.database_url),
     )
     try:
         if settings.uses_sandbox:
@@ -80,6 +82,8 @@ def running(settings: Settings, *, pool_size: int) -> Iterator[AppContext]:
             sandbox.stop()
         engine.dispose()
         ctx.health.engine.dispose()
+        if ctx.loop_reads is not None:
+            ctx.loop_reads.dispose()
 
 
 def _key_digests(ctx: AppContext) -> None:

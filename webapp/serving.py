@@ -26,6 +26,7 @@ class BackgroundServer:
             lifespan="on",
             proxy_headers=False,  # the app reads forwarded headers itself (FrontDoor)
         )
+        self.app = app
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self.host = host

@@ -21,6 +21,9 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, sessionmaker
 
 _WROTE = "webapp.transactions.wrote"
+# In a session's info: its reads never hold anything open (the event loop's, which reads in
+# autocommit and never waits: webapp.loop_reads), so there is nothing to end before a call.
+HOLDS_NOTHING = "webapp.transactions.holds_nothing"
 
 
 def track_writes(sessions: sessionmaker[Session]) -> None:
@@ -56,7 +59,7 @@ def end_reads(session: Session) -> None:
 def reads_ended_before(session: Session | None) -> Callable[[], None] | None:
     """A hook for a Floqer client used by this request: end_reads before each call, on the
     request's own thread only (a session belongs to one thread)."""
-    if session is None:
+    if session is None or session.info.get(HOLDS_NOTHING):
         return None
     owner = threading.get_ident()
 

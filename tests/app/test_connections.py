@@ -179,7 +179,7 @@ def test_start_fills_in_missing_digests_and_re_keys_them_after_a_secret_rotation
 
     new_secret = "a-new-secret-for-the-rotation-0123456789abcdef"
     rotated = replace(app.settings, secret_key=new_secret, previous_secret_keys=(TEST_SECRET,))
-    url = servers.app(rotated)
+    url = servers.app(rotated).url
     [(digest,)] = app.query("SELECT key_digest FROM connections")
     assert digest == key_digest(SECRET_KEY, new_secret)
     # A row another replica has not re-keyed yet (its digest under the old secret) is

@@ -13,8 +13,11 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
+from sqlalchemy.orm import Session
 
+from webapp.context import AppContext
 from webapp.db import User
+from webapp.loop_reads import loop_first
 from webapp.services import audit
 from webapp.services.accounts import AccountProblem, find_session, has_users, rank, sso_user
 from webapp.settings import is_trusted
@@ -97,10 +100,24 @@ async def presented_csrf_token(request: Request) -> str:
     return ""
 
 
-def current_caller(request: Request, ctx: CtxDep, session: SessionDep) -> Caller:
+async def current_caller(request: Request, ctx: CtxDep, session: SessionDep) -> Caller:
+    """Who is asking: read on the event loop when that needs no write and no wait
+    (webapp.loop_reads), else in the thread pool, as any route's reads are."""
     cached: Caller | None = getattr(request.state, "caller", None)
     if cached is not None:
         return cached
+    # Single sign-on may create the user the proxy names: that is always the thread's.
+    reads = None if ctx.settings.auth_proxy_header else ctx.loop_reads
+    caller = await loop_first(
+        reads,
+        lambda reading: _caller(request, ctx, reading),
+        lambda: _caller(request, ctx, session),
+    )
+    request.state.caller = caller
+    return caller
+
+
+def _caller(request: Request, ctx: AppContext, session: Session) -> Caller:
     if ctx.settings.auth_proxy_header:  # single sign-on: the proxy's word comes first
         if not has_users(session):
             raise NeedsSetup
@@ -112,11 +129,10 @@ def current_caller(request: Request, ctx: CtxDep, session: SessionDep) -> Caller
             raise NeedsSetup
     if caller is None:
         raise NotSignedIn
-    request.state.caller = caller
     return caller
 
 
-def _session_caller(request: Request, session: SessionDep) -> Caller | None:
+def _session_caller(request: Request, session: Session) -> Caller | None:
     token = request.cookies.get(cookie_name(request, "session"), "")
     record = find_session(session, token)
     if record is None:
@@ -125,7 +141,7 @@ def _session_caller(request: Request, session: SessionDep) -> Caller | None:
     return Caller(user, record.csrf_token, token)
 
 
-def _proxy_caller(request: Request, ctx: CtxDep, session: SessionDep) -> Caller | None:
+def _proxy_caller(request: Request, ctx: AppContext, session: Session) -> Caller | None:
     header = ctx.settings.auth_proxy_header
     # The address that connected (the proxy itself), never one a proxy forwarded: every
     # common proxy adds X-Forwarded-For, and the client named there is not the proxy.

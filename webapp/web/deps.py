@@ -14,6 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from webapp.context import AppContext
 from webapp.db import Connection
 from webapp.floqer.client import FloqerClient
+from webapp.loop_reads import must_not_wait
 from webapp.web.csrf_mask import mask
 
 MAX_FORM_FIELDS = 1200  # 500 field rows of two inputs, plus the rest of the form
@@ -94,7 +95,9 @@ def render(
     block: str | None = None,
     status: int = 200,
 ) -> Response:
-    """A page, or one `{% block %}` of it as an htmx fragment: the two cannot drift apart."""
+    """A page, or one `{% block %}` of it as an htmx fragment: the two cannot drift apart.
+    Never on the event loop (webapp.loop_reads): a render is the thread pool's work."""
+    must_not_wait()
     ctx = app_context(request)
     caller = getattr(request.state, "caller", None)
     values = {

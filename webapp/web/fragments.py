@@ -20,6 +20,7 @@ from starlette.responses import Response
 from webapp.context import AppContext
 from webapp.db import SavedConfiguration
 from webapp.floqer.client import FloqerClient
+from webapp.loop_reads import loop_first
 from webapp.services.configurations import get_configuration, saved_fields
 from webapp.services.editing import draft_for_check, started_from
 from webapp.services.form_options import object_fields, start_fields_part
@@ -46,9 +47,23 @@ MAX_PASTE = 200_000  # characters of "Paste mappings" read (500 rows of generous
 FRAGMENTS = "/configurations/{configuration_id}/fragments"
 
 
+# The two GETs every form makes, usually warm: sent from the event loop when their part is
+# kept (webapp.loop_reads), else made on a thread as every other fragment is.
+
+
 @router.get(FRAGMENTS + "/objects")
-def object_picker(
+async def object_picker(
     request: Request, ctx: CtxDep, session: SessionDep, configuration_id: int, caller: Viewer
+) -> Response:
+    return await loop_first(
+        ctx.loop_reads,
+        lambda reading: _object_picker(request, ctx, reading, configuration_id),
+        lambda: _object_picker(request, ctx, session, configuration_id),
+    )
+
+
+def _object_picker(
+    request: Request, ctx: AppContext, session: Session, configuration_id: int
 ) -> Response:
     config = get_configuration(session, configuration_id)
     shown = picker(ctx, floqer_for(ctx, config.connection), config)
@@ -60,13 +75,27 @@ def object_picker(
 
 
 @router.get(FRAGMENTS + "/object-fields")
-def object_fields_fragment(
+async def object_fields_fragment(
     request: Request,
     ctx: CtxDep,
     session: SessionDep,
     configuration_id: int,
     caller: Viewer,
     salesforce_object: str = "",
+) -> Response:
+    return await loop_first(
+        ctx.loop_reads,
+        lambda reading: _object_fields(request, ctx, reading, configuration_id, salesforce_object),
+        lambda: _object_fields(request, ctx, session, configuration_id, salesforce_object),
+    )
+
+
+def _object_fields(
+    request: Request,
+    ctx: AppContext,
+    session: Session,
+    configuration_id: int,
+    salesforce_object: str,
 ) -> Response:
     config = get_configuration(session, configuration_id)
     saved = UpsertConfig.from_inputs(config.inputs)
