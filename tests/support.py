@@ -154,12 +154,17 @@ class Servers:
 
 
 def _drop_after(servers: list[BackgroundServer], databases: list[str]) -> None:
-    """Postgres: drop a test's databases once its apps have stopped (on a thread of its own,
-    so the next test need not wait)."""
+    """Postgres: once a test's apps have stopped, its databases are emptied for the tests
+    after it, or dropped (tests.postgres.Cluster.recycle), on a thread of its own so the next
+    test need not wait. An app still running after 10 s has its database dropped under it."""
+    stopped = True
     for server in servers:
-        server.join(timeout=10)
+        stopped = server.join(timeout=10) and stopped
     for url in databases:
-        postgres.cluster().drop(url)
+        if stopped:
+            postgres.cluster().recycle(url)
+        else:
+            postgres.cluster().drop(url)
 
 
 def app_settings(data_dir: Path, floqer_base_url: str | None, **overrides: Any) -> Settings:

@@ -51,9 +51,11 @@ class BackgroundServer:
         """Ask the server to stop without waiting (stop() waits)."""
         self._server.should_exit = True
 
-    def join(self, timeout: float) -> None:
-        """Wait up to `timeout` seconds for a server asked to stop to have stopped."""
+    def join(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for a server asked to stop to have stopped; whether
+        it has."""
         self._thread.join(timeout=timeout)
+        return not self._thread.is_alive()
 
     def stop(self) -> None:
         self.request_stop()

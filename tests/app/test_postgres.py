@@ -22,7 +22,9 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 
+from tests import postgres
 from tests.app.flows import (
     CONTACT_ROWS,
     INBOUND,
@@ -142,3 +144,41 @@ def test_times_are_the_same_instants_on_a_server_in_another_time_zone(
     at = datetime.fromisoformat(json.loads(shown)["at"])
     assert at.utcoffset() == timedelta(0)  # told in UTC, as the pages say
     assert before - slack <= at <= after + slack
+
+
+def test_a_database_is_handed_out_again_only_emptied_and_only_as_the_template_left_it(
+    tmp_path: Path,
+) -> None:
+    """The suite's own plumbing (tests.postgres.Cluster.recycle): a database a test used
+    comes back to the next one as a fresh copy would, or not at all."""
+    cluster = postgres.cluster()
+    with cluster._lock:
+        cluster._spare.clear()  # room to keep one (those left go with the server)
+    used = fresh_database(tmp_path / "used")
+    add_signed_in_user(used, ADMIN_EMAIL, "admin", SESSION_TOKEN)
+    cluster.recycle(used)
+    with cluster._lock:
+        cluster._spare.remove(name_of(used))  # kept: taken here, as fresh() would
+    assert query(used, "SELECT count(*) FROM users") == [(0,)]
+    add_signed_in_user(used, ADMIN_EMAIL, "admin", SESSION_TOKEN)
+    assert query(used, "SELECT id FROM users") == [(1,)]  # its sequences start again
+
+    for n, change in enumerate(
+        (
+            "ALTER TABLE users ADD COLUMN nickname TEXT",
+            "ALTER DATABASE {name} SET timezone TO 'America/New_York'",
+        )
+    ):
+        changed = fresh_database(tmp_path / f"changed-{n}")
+        query(changed, change.format(name=name_of(changed)))
+        cluster.recycle(changed)
+        assert name_of(changed) not in cluster._spare
+        with cluster.admin.connect() as db:
+            found = db.execute(
+                text("SELECT count(*) FROM pg_database WHERE datname = :n"), {"n": name_of(changed)}
+            )
+            assert found.scalar_one() == 0  # dropped
+
+
+def name_of(url: str) -> str:
+    return url.rsplit("/", 1)[1]
