@@ -41,6 +41,12 @@ def test_a_write_is_not_here_and_writes_nothing(database: str) -> None:
         session.execute(text("INSERT INTO notes VALUES (2)"))
     with reads.reading() as session:
         assert session.execute(text("SELECT n FROM notes")).scalars().all() == [1]
+    # Nothing of the failed write stays open on the loop's connection (a transaction left
+    # open would hold an old snapshot): what another connection commits now is seen.
+    with sqlite3.connect(database.removeprefix("sqlite:///")) as writer:
+        writer.execute("INSERT INTO notes VALUES (3)")
+    with reads.reading() as session:
+        assert session.execute(text("SELECT n FROM notes")).scalars().all() == [1, 3]
     reads.dispose()
 
 
