@@ -113,5 +113,4 @@ def _read_only(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA query_only=ON")
     cursor.execute("PRAGMA busy_timeout=0")
-    cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()

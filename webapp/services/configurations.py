@@ -73,16 +73,18 @@ _CONFIGURATION = (
 
 
 def get_configuration(session: Session, configuration_id: int) -> SavedConfiguration:
-    config = None
-    if valid_id(configuration_id):
-        # Session.get's own shortcut: one this session holds already is used as it is.
-        config = session.identity_map.get(identity_key(SavedConfiguration, configuration_id))
-        if config is None:
-            found = session.execute(_CONFIGURATION, {"configuration_id": configuration_id})
-            config = found.unique().scalar_one_or_none()
+    config = _configuration(session, configuration_id) if valid_id(configuration_id) else None
     if config is None:
         raise NotFound("That saved configuration does not exist (it may have been deleted).")
     return config
+
+
+def _configuration(session: Session, configuration_id: int) -> SavedConfiguration | None:
+    if identity_key(SavedConfiguration, configuration_id) in session.identity_map:
+        # One this session holds already: Session.get's own way (no query unless expired).
+        return session.get(SavedConfiguration, configuration_id)
+    found = session.execute(_CONFIGURATION, {"configuration_id": configuration_id})
+    return found.unique().scalar_one_or_none()
 
 
 def configuration_names(session: Session) -> dict[str, int]:
