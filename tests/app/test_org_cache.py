@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from tests.app.flows import ACCOUNT_SYNC, add_connection, soup, start_configuration
 from tests.conftest import AppFactory, SandboxFactory
 from tests.floqer_double import FloqerDouble
-from webapp.sandbox import create_sandbox_app
+from webapp.sandbox import SandboxSettings, create_sandbox_app
 from webapp.serving import BackgroundServer
 
 FIELDS_OF = "/configurations/{}/fragments/object-fields"
@@ -112,7 +112,10 @@ def test_twenty_cold_loads_at_once_make_one_call_per_list(start_app: AppFactory)
 def test_past_the_ttl_the_kept_fields_are_shown_with_their_age_while_read_again(
     start_app: AppFactory,
 ) -> None:
-    sandbox = BackgroundServer(create_sandbox_app()).start()
+    # Each Floqer call takes 0.5 s: the read again that the first request past the TTL starts
+    # cannot have ended by the time that request shows the part (it may be answered on a
+    # thread after the event loop started that read: webapp.loop_reads).
+    sandbox = BackgroundServer(create_sandbox_app(SandboxSettings(latency_ms=500))).start()
     try:
         app = start_app(floqer_base_url=f"{sandbox.url}/api/v1", options_cache_seconds=0.2)
         with app.signed_in() as web:
