@@ -163,8 +163,12 @@ def _schema_of(url: str) -> str:
     """A digest of everything in the database that is not a row: tables, columns, keys,
     indexes, functions, triggers, the schema's Alembic version and the database's own
     settings (a test sets its time zone)."""
-    query = text(
-        """
+    with engine(url).connect() as db:
+        return str(db.execute(_SCHEMA).scalar_one())
+
+
+_SCHEMA = text(
+    """
         SELECT md5(concat_ws('|',
           (SELECT string_agg(concat_ws(':', table_name, column_name, data_type, is_nullable,
                                        column_default), ',' ORDER BY table_name, column_name)
@@ -184,10 +188,8 @@ def _schema_of(url: str) -> str:
                                   WHERE datname = current_database())),
           (SELECT concat_ws(':', datconnlimit, datallowconn) FROM pg_database
              WHERE datname = current_database())))
-        """
-    )
-    with engine(url).connect() as db:
-        return str(db.execute(query).scalar_one())
+    """
+)
 
 
 _SEQUENCES = text(
@@ -203,10 +205,11 @@ def _emptied(url: str, template_schema: str) -> bool:
     """Empty the database at `url` back to what a fresh copy of the template holds, if its
     schema is still the template's and nobody else is connected; whether it was."""
     try:
-        if _schema_of(url) != template_schema:
-            return False
-        with engine(url).begin() as db:
-            if db.execute(_OTHERS).scalar_one():
+        with engine(url).begin() as db:  # one connection for the checks and the emptying
+            if (
+                db.execute(_SCHEMA).scalar_one() != template_schema
+                or db.execute(_OTHERS).scalar_one()
+            ):
                 return False
             for table in reversed(Base.metadata.sorted_tables):
                 db.execute(table.delete())

@@ -92,22 +92,20 @@ def loop_reads_for(database_url: str) -> LoopReads | None:
     return LoopReads(database_url)
 
 
-async def loop_first(
-    reads: LoopReads | None, on_loop: Callable[[Session], T], in_thread: Callable[[], T]
-) -> T:
-    """`on_loop` with a loop session when it can answer without waiting, else `in_thread` in
-    the thread pool. What `on_loop` raises, other than NotHere, is the request's answer
-    (a 404, a refusal), as the thread's would be."""
+async def loop_first(reads: LoopReads | None, work: Callable[[Session], T], session: Session) -> T:
+    """`work` with a loop session when it can answer without waiting, else with `session`
+    (the request's own) in the thread pool. What it raises on the loop, other than NotHere,
+    is the request's answer (a 404, a refusal), as the thread's would be."""
     if reads is not None:
         try:
-            with reads.reading() as session:
-                answer = on_loop(session)
+            with reads.reading() as reading:
+                answer = work(reading)
         except NotHere:
             reads.passed_on += 1
         else:
             reads.answered += 1
             return answer
-    return await anyio.to_thread.run_sync(in_thread)
+    return await anyio.to_thread.run_sync(work, session)
 
 
 def _read_only(dbapi_connection: Any, _record: Any) -> None:

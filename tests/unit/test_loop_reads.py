@@ -10,6 +10,7 @@ from pathlib import Path
 import anyio
 import pytest
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from webapp.loop_reads import LoopReads, NotHere, loop_first, loop_reads_for, must_not_wait
 from webapp.metadata_cache import MetadataCache
@@ -96,17 +97,20 @@ def test_a_cache_miss_on_the_loop_is_not_here_and_the_thread_then_loads_it_once(
 
 def test_loop_first_answers_on_the_loop_or_passes_on_and_counts_both(database: str) -> None:
     reads = LoopReads(database)
+    own = Session()  # the request's own session, which the thread pool's turn is given
 
-    def on_loop(session: object, write: bool) -> str:
+    def work(session: Session, write: bool) -> str:
+        if session is own:
+            return "thread"
         if write:
             must_not_wait()
         return "loop"
 
     async def both() -> list[str]:
         return [
-            await loop_first(reads, lambda s: on_loop(s, False), lambda: "thread"),
-            await loop_first(reads, lambda s: on_loop(s, True), lambda: "thread"),
-            await loop_first(None, lambda s: on_loop(s, False), lambda: "thread"),
+            await loop_first(reads, lambda s: work(s, False), own),
+            await loop_first(reads, lambda s: work(s, True), own),
+            await loop_first(None, lambda s: work(s, False), own),
         ]
 
     # On a thread of its own: a worker that ran the browser tests has Playwright's loop here.

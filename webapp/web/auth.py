@@ -108,11 +108,7 @@ async def current_caller(request: Request, ctx: CtxDep, session: SessionDep) -> 
         return cached
     # Single sign-on may create the user the proxy names: that is always the thread's.
     reads = None if ctx.settings.auth_proxy_header else ctx.loop_reads
-    caller = await loop_first(
-        reads,
-        lambda reading: _caller(request, ctx, reading),
-        lambda: _caller(request, ctx, session),
-    )
+    caller = await loop_first(reads, lambda reading: _caller(request, ctx, reading), session)
     request.state.caller = caller
     return caller
 

@@ -58,7 +58,7 @@ async def object_picker(
     return await loop_first(
         ctx.loop_reads,
         lambda reading: _object_picker(request, ctx, reading, configuration_id),
-        lambda: _object_picker(request, ctx, session, configuration_id),
+        session,
     )
 
 
@@ -86,7 +86,7 @@ async def object_fields_fragment(
     return await loop_first(
         ctx.loop_reads,
         lambda reading: _object_fields(request, ctx, reading, configuration_id, salesforce_object),
-        lambda: _object_fields(request, ctx, session, configuration_id, salesforce_object),
+        session,
     )
 
 

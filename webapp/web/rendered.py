@@ -91,6 +91,3 @@ def respond(request: Request, rendered: Rendered) -> Response:
         headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
         return HTMLResponse(rendered.gzipped, headers=headers)
     return HTMLResponse(rendered.body)
-
-
-rendered_parts = RenderedParts()
